@@ -1,0 +1,398 @@
+"""The plan and its yearly report: every fact of a 進行管理報告書, across years and revisions.
+
+Structure (plan content, valid across years): Plan → Pillar → Policy → Project, with schedule rows and cells,
+indicators and their per-fiscal-year targets/actuals. Per evaluated fiscal year: ProgressReport (the document's
+own facts), ProjectReport (results, challenges, next-year plans, grade, non-B summary) and policies under
+consideration.
+
+Indicator values are effective-dated by plan revision: raising a target at a revision adds a row instead of
+overwriting, so the value the plan was adopted with stays in history.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django_scopes import ScopedManager
+
+from shinchoku.tenancy.models import Department, Municipality
+
+VALUE_DIGITS = {"max_digits": 20, "decimal_places": 6}
+
+
+class GradeDefinition(models.Model):
+    """One step of a municipality's grade scale (進捗状況): A–D by default, S/A/B/C or 評価不能 elsewhere."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="grades")
+    code = models.CharField("記号", max_length=16)
+    description = models.CharField("意味", max_length=200)
+    position = models.PositiveSmallIntegerField("並び順", default=0)
+    # The grade that means "roughly as planned": every project graded otherwise needs a non-B summary.
+    as_planned = models.BooleanField("計画どおりを表す", default=False)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "進捗状況の評価段階"
+        ordering = ["municipality", "position"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "code"], name="grade_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code}：{self.description}"
+
+
+class ProjectTag(models.Model):
+    """国重点, 市重点 and whatever a municipality adds."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="project_tags")
+    name = models.CharField("名称", max_length=50)
+    position = models.PositiveSmallIntegerField("並び順", default=0)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "事業の区分"
+        ordering = ["municipality", "position", "name"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="tag_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Plan(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="plans")
+    name = models.CharField("計画名", max_length=200)
+    start_fiscal_year = models.PositiveSmallIntegerField("計画期間（開始年度）")
+    end_fiscal_year = models.PositiveSmallIntegerField("計画期間（終了年度）")
+    # Month precision: the documents say 令和3（2021）年3月; the day is always stored as 1.
+    adopted_on = models.DateField("策定年月", null=True, blank=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "DX推進計画"
+        ordering = ["municipality", "-start_fiscal_year"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="plan_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def fiscal_years(self) -> range:
+        return range(self.start_fiscal_year, self.end_fiscal_year + 1)
+
+
+class PlanRevision(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="revisions")
+    revised_on = models.DateField("改定年月")  # month precision, day 1
+    description = models.TextField("改定内容")
+
+    objects = ScopedManager(municipality="plan__municipality")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "計画の改定"
+        ordering = ["plan", "revised_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["plan", "revised_on"], name="revision_unique_month")]
+
+    def __str__(self) -> str:
+        return f"{self.revised_on:%Y-%m} {self.description[:30]}"
+
+
+class Pillar(models.Model):
+    """暮らしのDX / 行政のDX / 産業のDX / 共通施策."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="pillars")
+    name = models.CharField("名称", max_length=100)
+    position = models.PositiveSmallIntegerField("並び順", default=0)
+
+    objects = ScopedManager(municipality="plan__municipality")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "柱"
+        ordering = ["plan", "position"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="pillar_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Policy(models.Model):
+    """施策."""
+
+    pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="policies")
+    name = models.CharField("名称", max_length=200)
+    position = models.PositiveSmallIntegerField("並び順", default=0)
+
+    objects = ScopedManager(municipality="pillar__plan__municipality")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "施策"
+        ordering = ["pillar", "position"]
+        constraints = [models.UniqueConstraint(fields=["pillar", "name"], name="policy_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(models.Model):
+    """個別事業計画: the unit that is managed and evaluated every year."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="projects")
+    pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="projects")
+    # Null for pillars whose projects have no policy (産業のDX in the seed).
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, null=True, blank=True, related_name="projects")
+    name = models.CharField("個別事業計画名", max_length=200)
+    position = models.PositiveSmallIntegerField("並び順", default=0)  # document order within the plan
+    tags = models.ManyToManyField(ProjectTag, blank=True, related_name="projects", verbose_name="区分")
+    departments = models.ManyToManyField(
+        Department, through="ProjectDepartment", related_name="projects", verbose_name="担当部署"
+    )
+    overview = models.TextField("事業概要", blank=True, default="")
+    vision = models.TextField("目指す姿", blank=True, default="")
+    comprehensive_plan_area = models.CharField("総合計画の分野", max_length=200, blank=True, default="")
+    comprehensive_plan_policy = models.CharField("総合計画の施策", max_length=200, blank=True, default="")
+    added_in_revision = models.ForeignKey(
+        PlanRevision, on_delete=models.SET_NULL, null=True, blank=True, related_name="added_projects"
+    )
+
+    objects = ScopedManager(municipality="plan__municipality")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "個別事業計画"
+        ordering = ["plan", "position"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="project_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectDepartment(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="department_links")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="project_links")
+    position = models.PositiveSmallIntegerField(default=0)  # the order the sheet lists them in
+
+    objects = ScopedManager(municipality="project__plan__municipality")
+
+    class Meta:
+        ordering = ["project", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "department"], name="project_department_unique"),
+        ]
+
+
+class ScheduleRow(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="schedule_rows")
+    position = models.PositiveSmallIntegerField(default=0)
+    track = models.CharField("系列", max_length=8, blank=True, default="")  # "①" or "" when not one track
+
+    objects = ScopedManager(municipality="project__plan__municipality")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "スケジュール行"
+        ordering = ["project", "position"]
+
+
+class ScheduleCell(models.Model):
+    row = models.ForeignKey(ScheduleRow, on_delete=models.CASCADE, related_name="cells")
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    text = models.CharField("内容", max_length=500)  # as written, "→" included
+
+    objects = ScopedManager(municipality="row__project__plan__municipality")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "スケジュール"
+        ordering = ["row", "fiscal_year"]
+        constraints = [models.UniqueConstraint(fields=["row", "fiscal_year"], name="schedule_cell_unique_year")]
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "高いほど良い"
+    LOWER = "lower", "低いほど良い"
+
+
+class Indicator(models.Model):
+    """目標指標 (KPI)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="indicators")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField("指標名", max_length=300)
+    unit = models.CharField("単位", max_length=20, blank=True, default="")
+    direction = models.CharField("方向", max_length=8, choices=Direction.choices, default=Direction.HIGHER)
+    qualifier = models.CharField("付記", max_length=20, blank=True, default="")  # 以上 / 以下 / 約
+    note = models.TextField("注記", blank=True, default="")
+
+    objects = ScopedManager(municipality="project__plan__municipality")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "目標指標"
+        ordering = ["project", "position"]
+        constraints = [models.UniqueConstraint(fields=["project", "name"], name="indicator_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ValueKind(models.TextChoices):
+    TARGET = "target", "目標"
+    ACTUAL = "actual", "実績"
+
+
+class IndicatorValue(models.Model):
+    """A target or actual of one indicator for one fiscal year, effective from a plan revision.
+
+    ``revision`` null means "as adopted"; the current value is the one of the latest revision.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    kind = models.CharField(max_length=8, choices=ValueKind.choices)
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    value = models.DecimalField("値", **VALUE_DIGITS)
+    # Digits after the decimal point as written (3.0点 has 1): the documents print values the way they were given.
+    decimals = models.PositiveSmallIntegerField(default=0)
+    revision = models.ForeignKey(
+        PlanRevision, on_delete=models.PROTECT, null=True, blank=True, related_name="indicator_values"
+    )
+
+    objects = ScopedManager(municipality="indicator__project__plan__municipality")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "目標・実績"
+        ordering = ["indicator", "kind", "fiscal_year", "revision__revised_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "kind", "fiscal_year", "revision"], name="indicator_value_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "kind", "fiscal_year"],
+                condition=models.Q(revision__isnull=True),
+                name="indicator_value_unique_original",
+            ),
+        ]
+
+    def as_number(self) -> int | float:
+        return int(self.value) if self.decimals == 0 else float(round(self.value, self.decimals))
+
+    @staticmethod
+    def decimals_of(number: int | float | Decimal) -> int:
+        if isinstance(number, int):
+            return 0
+        exponent = Decimal(str(number)).as_tuple().exponent
+        return max(0, -int(exponent))
+
+
+class ProgressReport(models.Model):
+    """進行管理報告書 for one evaluated fiscal year: the document's own facts."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="progress_reports")
+    fiscal_year = models.PositiveSmallIntegerField("評価対象年度")
+    title = models.CharField("表題", max_length=300)
+    published_on = models.DateField("公表年月", null=True, blank=True)  # month precision, day 1
+    # Section 1 as [{"heading": str, "paragraphs": [str, ...]}, ...]
+    narrative = models.JSONField("本文（1 進行管理）", default=list, blank=True)
+
+    objects = ScopedManager(municipality="plan__municipality")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "進行管理報告書"
+        ordering = ["plan", "fiscal_year"]
+        constraints = [models.UniqueConstraint(fields=["plan", "fiscal_year"], name="progress_report_unique_year")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportState(models.TextChoices):
+    """States of the review workflow (the transitions live in shinchoku.cycle.workflow)."""
+
+    DRAFT = "draft", "作成中"
+    SUBMITTED = "submitted", "提出済み"
+    RETURNED = "returned", "差戻し"
+    APPROVED = "approved", "承認済み"
+    PUBLISHED = "published", "公表済み"
+
+
+class ProjectReport(models.Model):
+    """One project's report for one evaluated fiscal year (results, challenges, next-year plans, grade)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
+    fiscal_year = models.PositiveSmallIntegerField("評価対象年度")
+    state = models.CharField("状態", max_length=16, choices=ReportState.choices, default=ReportState.DRAFT)
+    grade = models.ForeignKey(
+        GradeDefinition, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="進捗状況"
+    )
+    # Ordered text items; lists of strings.
+    results = models.JSONField("主な取組と成果", default=list, blank=True)
+    challenges = models.JSONField("課題と今後の展開", default=list, blank=True)
+    next_year = models.JSONField("次年度 主な取組", default=list, blank=True)
+    non_b_summary = models.JSONField("進捗状況B以外の概要", default=list, blank=True)
+    # Optimistic locking: every save through the services bumps it; a stale form is a conflict.
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(municipality="project__plan__municipality")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "個別事業計画の年度報告"
+        ordering = ["project__position", "fiscal_year"]
+        constraints = [models.UniqueConstraint(fields=["project", "fiscal_year"], name="project_report_unique_year")]
+
+    def __str__(self) -> str:
+        return f"{self.project} ({self.fiscal_year})"
+
+
+class ResultTable(models.Model):
+    """A small table printed among the results (e.g. certificate counts with their total)."""
+
+    report = models.ForeignKey(ProjectReport, on_delete=models.CASCADE, related_name="result_tables")
+    position = models.PositiveSmallIntegerField(default=0)
+    after_item = models.IntegerField(default=-1)  # index into report.results; -1 = before the first item
+
+    objects = ScopedManager(municipality="report__project__plan__municipality")
+
+    class Meta:
+        ordering = ["report", "position"]
+
+
+class ResultTableRow(models.Model):
+    table = models.ForeignKey(ResultTable, on_delete=models.CASCADE, related_name="rows")
+    position = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(max_length=200)
+    value = models.DecimalField(**VALUE_DIGITS)
+    decimals = models.PositiveSmallIntegerField(default=0)
+    unit = models.CharField(max_length=20, blank=True, default="")
+    is_total = models.BooleanField(default=False)
+
+    objects = ScopedManager(municipality="table__report__project__plan__municipality")
+
+    class Meta:
+        ordering = ["table", "position"]
+
+    def as_number(self) -> int | float:
+        return int(self.value) if self.decimals == 0 else float(round(self.value, self.decimals))
+
+
+class PolicyUnderConsideration(models.Model):
+    """個別事業計画を検討中の施策, as reported for one fiscal year."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="policies_under_consideration")
+    fiscal_year = models.PositiveSmallIntegerField("評価対象年度")
+    pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="under_consideration")
+    policy = models.ForeignKey(
+        Policy, on_delete=models.PROTECT, null=True, blank=True, related_name="under_consideration"
+    )
+    title = models.CharField("名称", max_length=200)
+    text = models.JSONField("状況", default=list, blank=True)  # ordered text items
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = ScopedManager(municipality="plan__municipality")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "個別事業計画を検討中の施策"
+        ordering = ["plan", "fiscal_year", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "fiscal_year", "pillar", "title"], name="uc_unique_title"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

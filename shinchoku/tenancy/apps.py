@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TenancyConfig(AppConfig):
+    name = "shinchoku.tenancy"
+    verbose_name = "自治体"
