@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "shinchoku.tenancy",
     "shinchoku.plans",
+    "shinchoku.interchange",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "shinchoku.tenancy.middleware.ScopeMiddleware",
 ]
 
 ROOT_URLCONF = "shinchoku.urls"

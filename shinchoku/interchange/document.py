@@ -59,6 +59,12 @@ class ScheduleRowDoc(TypedDict):
     cells: dict[str, str]  # fiscal year -> text as written ("→" included); empty cells omitted
 
 
+class TargetHistoryDoc(TypedDict):
+    fiscal_year: int
+    value: float | int
+    revision: str | None  # "YYYY-MM" of the revision that set it; None = as adopted
+
+
 class IndicatorDoc(TypedDict):
     name: str
     unit: str  # "%", "人", "件", "点", "時間"; "" when none
@@ -67,6 +73,8 @@ class IndicatorDoc(TypedDict):
     note: str | None  # footnote text, e.g. "※全国学力・学習状況調査 児童生徒の回答を基に集計"
     targets: dict[str, float | int]  # fiscal year -> value; years without a value omitted
     actuals: dict[str, float | int]
+    # Targets superseded by a later revision (the current ones are in ``targets``); oldest first.
+    target_history: NotRequired[list[TargetHistoryDoc]]
 
 
 class ResultTableRowDoc(TypedDict):

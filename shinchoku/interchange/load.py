@@ -1,0 +1,440 @@
+"""Loading an interchange document into the database: the one write path for every import.
+
+``document_load`` upserts by natural keys (names, fiscal years, revision months), so loading the same document
+twice changes nothing and loading next year's document adds that year and keeps earlier ones. It runs in one
+transaction: a document that fails validation half-way leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django_scopes import scope
+
+from shinchoku.interchange.document import Document, IndicatorDoc, ProjectDoc, ResultTableDoc
+from shinchoku.interchange.validation import DocumentError, validate_document
+from shinchoku.plans.models import (
+    Direction,
+    GradeDefinition,
+    Indicator,
+    IndicatorValue,
+    Pillar,
+    Plan,
+    PlanRevision,
+    Policy,
+    PolicyUnderConsideration,
+    ProgressReport,
+    Project,
+    ProjectDepartment,
+    ProjectReport,
+    ProjectTag,
+    ReportState,
+    ResultTable,
+    ResultTableRow,
+    ScheduleCell,
+    ScheduleRow,
+    ValueKind,
+)
+from shinchoku.tenancy.models import Department, Municipality
+from shinchoku.tenancy.selectors import municipality_get_or_create
+
+
+@dataclass
+class LoadResult:
+    municipality: Municipality
+    plan: Plan
+    fiscal_year: int
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, *, created: bool) -> None:
+        bucket = self.created if created else self.updated
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def month_to_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    year, month = value.split("-")
+    return dt.date(int(year), int(month), 1)
+
+
+def to_decimal(number: float | int) -> tuple[Decimal, int]:
+    return Decimal(str(number)), IndicatorValue.decimals_of(number)
+
+
+def _set_fields(obj: Any, values: dict[str, Any]) -> bool:
+    """Assign only what differs, so an unchanged re-import writes nothing."""
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, values[name])
+    if changed:
+        obj.save(update_fields=changed)
+    return bool(changed)
+
+
+def document_load(*, document: Document) -> LoadResult:
+    """Validate ``document`` and write it; raises DocumentError (nothing written) when it is not consistent."""
+    validate_document(document)
+    with transaction.atomic():
+        municipality = municipality_get_or_create(name=document["municipality"])
+        with scope(municipality=municipality):
+            return _Loader(municipality, document).run()
+
+
+class _Loader:
+    def __init__(self, municipality: Municipality, document: Document) -> None:
+        self.municipality = municipality
+        self.doc = document
+        self.fiscal_year = document["report"]["fiscal_year"]
+
+    def run(self) -> LoadResult:
+        doc = self.doc
+        plan_doc = doc["plan"]
+        plan, created = Plan.objects.get_or_create(
+            municipality=self.municipality,
+            name=plan_doc["name"],
+            defaults={
+                "start_fiscal_year": plan_doc["start_fiscal_year"],
+                "end_fiscal_year": plan_doc["end_fiscal_year"],
+                "adopted_on": month_to_date(plan_doc["adopted"]),
+            },
+        )
+        self.result = LoadResult(municipality=self.municipality, plan=plan, fiscal_year=self.fiscal_year)
+        self.result.count("plan", created=created)
+        if not created and _set_fields(
+            plan,
+            {
+                "start_fiscal_year": min(plan.start_fiscal_year, plan_doc["start_fiscal_year"]),
+                "end_fiscal_year": max(plan.end_fiscal_year, plan_doc["end_fiscal_year"]),
+                "adopted_on": month_to_date(plan_doc["adopted"]) or plan.adopted_on,
+            },
+        ):
+            self.result.count("plan", created=False)
+        self.plan = plan
+        self._load_grades()
+        self._load_revisions()
+        self._load_pillars()
+        self._load_tags_and_departments()
+        self._load_progress_report()
+        for position, project_doc in enumerate(doc["projects"]):
+            self._load_project(position, project_doc)
+        self._load_under_consideration()
+        return self.result
+
+    # -- municipality-wide vocabularies -------------------------------------------------------------------
+
+    def _load_grades(self) -> None:
+        existing = {g.code: g for g in GradeDefinition.objects.filter(municipality=self.municipality)}
+        self.grades: dict[str, GradeDefinition] = {}
+        for position, grade_doc in enumerate(self.doc["grade_scale"]):
+            values = {
+                "description": grade_doc["description"],
+                "position": position,
+                "as_planned": grade_doc["as_planned"],
+            }
+            grade = existing.get(grade_doc["code"])
+            if grade is None:
+                grade = GradeDefinition.objects.create(
+                    municipality=self.municipality, code=grade_doc["code"], **values
+                )
+                self.result.count("grade", created=True)
+            elif _set_fields(grade, values):
+                self.result.count("grade", created=False)
+            self.grades[grade.code] = grade
+
+    def _load_tags_and_departments(self) -> None:
+        tag_names = [t for p in self.doc["projects"] for t in p["tags"]]
+        existing_tags = {t.name: t for t in ProjectTag.objects.filter(municipality=self.municipality)}
+        self.tags: dict[str, ProjectTag] = dict(existing_tags)
+        for name in dict.fromkeys(tag_names):
+            if name not in self.tags:
+                self.tags[name] = ProjectTag.objects.create(
+                    municipality=self.municipality, name=name, position=len(self.tags)
+                )
+                self.result.count("tag", created=True)
+        existing_departments = {d.name: d for d in Department.objects.filter(municipality=self.municipality)}
+        self.departments: dict[str, Department] = dict(existing_departments)
+        for name in dict.fromkeys(d for p in self.doc["projects"] for d in p["departments"]):
+            if name not in self.departments:
+                self.departments[name] = Department.objects.create(municipality=self.municipality, name=name)
+                self.result.count("department", created=True)
+
+    # -- plan structure ------------------------------------------------------------------------------------
+
+    def _load_revisions(self) -> None:
+        existing = {r.revised_on: r for r in PlanRevision.objects.filter(plan=self.plan)}
+        self.revisions: dict[str, PlanRevision] = {f"{r.revised_on:%Y-%m}": r for r in existing.values()}
+        for revision_doc in self.doc["plan"]["revisions"]:
+            revised_on = month_to_date(revision_doc["date"])
+            assert revised_on is not None
+            revision = existing.get(revised_on)
+            if revision is None:
+                revision = PlanRevision.objects.create(
+                    plan=self.plan, revised_on=revised_on, description=revision_doc["description"]
+                )
+                self.result.count("revision", created=True)
+            elif _set_fields(revision, {"description": revision_doc["description"]}):
+                self.result.count("revision", created=False)
+            self.revisions[revision_doc["date"]] = revision
+        # Targets that differ from the stored ones were set by the newest revision the document knows of.
+        self.latest_revision = (
+            self.revisions[max(self.revisions)] if self.doc["plan"]["revisions"] and self.revisions else None
+        )
+
+    def _load_pillars(self) -> None:
+        pillars = {p.name: p for p in Pillar.objects.filter(plan=self.plan)}
+        policies = {(p.pillar_id, p.name): p for p in Policy.objects.filter(pillar__plan=self.plan)}
+        self.pillars: dict[str, Pillar] = {}
+        self.policies: dict[tuple[str, str], Policy] = {}
+        for position, pillar_doc in enumerate(self.doc["pillars"]):
+            pillar = pillars.get(pillar_doc["name"])
+            if pillar is None:
+                pillar = Pillar.objects.create(plan=self.plan, name=pillar_doc["name"], position=position)
+                self.result.count("pillar", created=True)
+            elif _set_fields(pillar, {"position": position}):
+                self.result.count("pillar", created=False)
+            self.pillars[pillar.name] = pillar
+            for policy_position, policy_name in enumerate(pillar_doc["policies"]):
+                policy = policies.get((pillar.pk, policy_name))
+                if policy is None:
+                    policy = Policy.objects.create(pillar=pillar, name=policy_name, position=policy_position)
+                    self.result.count("policy", created=True)
+                elif _set_fields(policy, {"position": policy_position}):
+                    self.result.count("policy", created=False)
+                self.policies[(pillar.name, policy_name)] = policy
+
+    def _load_progress_report(self) -> None:
+        report_doc = self.doc["report"]
+        values = {
+            "title": report_doc["title"],
+            "published_on": month_to_date(report_doc["published"]),
+            "narrative": report_doc["narrative"],
+        }
+        report = ProgressReport.objects.filter(plan=self.plan, fiscal_year=self.fiscal_year).first()
+        if report is None:
+            ProgressReport.objects.create(plan=self.plan, fiscal_year=self.fiscal_year, **values)
+            self.result.count("progress_report", created=True)
+        elif _set_fields(report, values):
+            self.result.count("progress_report", created=False)
+
+    # -- projects ------------------------------------------------------------------------------------------
+
+    def _load_project(self, position: int, project_doc: ProjectDoc) -> None:
+        pillar = self.pillars[project_doc["pillar"]]
+        policy = self.policies[(pillar.name, project_doc["policy"])] if project_doc["policy"] else None
+        comprehensive = project_doc["comprehensive_plan"] or {"area": "", "policy": ""}
+        values = {
+            "pillar": pillar,
+            "policy": policy,
+            "position": position,
+            "overview": project_doc["overview"],
+            "vision": project_doc["vision"],
+            "comprehensive_plan_area": comprehensive["area"],
+            "comprehensive_plan_policy": comprehensive["policy"],
+        }
+        project = Project.objects.filter(plan=self.plan, name=project_doc["name"]).first()
+        if project is None:
+            project = Project.objects.create(plan=self.plan, name=project_doc["name"], **values)
+            self.result.count("project", created=True)
+        elif _set_fields(project, values):
+            self.result.count("project", created=False)
+
+        tags = [self.tags[name] for name in project_doc["tags"]]
+        if {t.pk for t in project.tags.all()} != {t.pk for t in tags}:
+            project.tags.set(tags)
+            self.result.count("project_tags", created=False)
+
+        wanted_departments = [self.departments[name].pk for name in project_doc["departments"]]
+        current_departments = list(
+            ProjectDepartment.objects.filter(project=project).order_by("position").values_list(
+                "department_id", flat=True
+            )
+        )
+        if current_departments != wanted_departments:
+            ProjectDepartment.objects.filter(project=project).delete()
+            ProjectDepartment.objects.bulk_create(
+                ProjectDepartment(project=project, department_id=pk, position=i)
+                for i, pk in enumerate(wanted_departments)
+            )
+            self.result.count("project_departments", created=False)
+
+        self._load_schedule(project, project_doc)
+        existing_indicators = {i.name: i for i in Indicator.objects.filter(project=project)}
+        for indicator_position, indicator_doc in enumerate(project_doc["indicators"]):
+            self._load_indicator(project, existing_indicators, indicator_position, indicator_doc)
+        self._load_project_report(project, project_doc)
+
+    def _load_schedule(self, project: Project, project_doc: ProjectDoc) -> None:
+        wanted = [
+            (row["track"] or "", sorted((int(fy), text) for fy, text in row["cells"].items()))
+            for row in project_doc["schedule"]
+        ]
+        rows = list(ScheduleRow.objects.filter(project=project).prefetch_related("cells").order_by("position"))
+        current = [(r.track, [(c.fiscal_year, c.text) for c in r.cells.all()]) for r in rows]
+        if current == wanted:
+            return
+        ScheduleRow.objects.filter(project=project).delete()
+        for position, (track, cells) in enumerate(wanted):
+            row = ScheduleRow.objects.create(project=project, position=position, track=track)
+            ScheduleCell.objects.bulk_create(ScheduleCell(row=row, fiscal_year=fy, text=text) for fy, text in cells)
+        self.result.count("schedule", created=not rows)
+
+    def _load_indicator(
+        self, project: Project, existing: dict[str, Indicator], position: int, indicator_doc: IndicatorDoc
+    ) -> None:
+        values = {
+            "position": position,
+            "unit": indicator_doc["unit"],
+            "direction": indicator_doc.get("direction", Direction.HIGHER),
+            "qualifier": indicator_doc["qualifier"] or "",
+            "note": indicator_doc["note"] or "",
+        }
+        indicator = existing.get(indicator_doc["name"])
+        if indicator is None:
+            indicator = Indicator.objects.create(project=project, name=indicator_doc["name"], **values)
+            self.result.count("indicator", created=True)
+        elif _set_fields(indicator, values):
+            self.result.count("indicator", created=False)
+
+        stored = list(IndicatorValue.objects.filter(indicator=indicator).select_related("revision"))
+        history = indicator_doc.get("target_history", [])
+        for item in history:
+            revision = self.revisions.get(item["revision"]) if item["revision"] else None
+            if not any(
+                v.kind == ValueKind.TARGET and v.fiscal_year == item["fiscal_year"] and v.revision == revision
+                for v in stored
+            ):
+                value, decimals = to_decimal(item["value"])
+                stored.append(
+                    IndicatorValue.objects.create(
+                        indicator=indicator,
+                        kind=ValueKind.TARGET,
+                        fiscal_year=item["fiscal_year"],
+                        value=value,
+                        decimals=decimals,
+                        revision=revision,
+                    )
+                )
+                self.result.count("indicator_value", created=True)
+        for kind, key in ((ValueKind.TARGET, "targets"), (ValueKind.ACTUAL, "actuals")):
+            series: dict[str, float | int] = indicator_doc[key]  # type: ignore[literal-required]
+            for fy_text, number in series.items():
+                self._load_value(indicator, stored, kind, int(fy_text), number)
+
+    def _load_value(
+        self, indicator: Indicator, stored: list[IndicatorValue], kind: str, fiscal_year: int, number: float | int
+    ) -> None:
+        value, decimals = to_decimal(number)
+        rows = [v for v in stored if v.kind == kind and v.fiscal_year == fiscal_year]
+        current = max(rows, key=lambda v: (v.revision is not None, v.revision.revised_on if v.revision else None),
+                      default=None)
+        if current is not None and current.value == value and current.decimals == decimals:
+            return
+        revision = self.latest_revision if kind == ValueKind.TARGET else None
+        newer_revision = (
+            current is not None
+            and revision is not None
+            and (current.revision is None or current.revision.revised_on < revision.revised_on)
+        )
+        if current is None or newer_revision:
+            created = IndicatorValue.objects.create(
+                indicator=indicator,
+                kind=kind,
+                fiscal_year=fiscal_year,
+                value=value,
+                decimals=decimals,
+                revision=None if current is None else revision,
+            )
+            stored.append(created)
+            self.result.count("indicator_value", created=True)
+        else:
+            _set_fields(current, {"value": value, "decimals": decimals})
+            self.result.count("indicator_value", created=False)
+
+    def _load_project_report(self, project: Project, project_doc: ProjectDoc) -> None:
+        grade = self.grades[project_doc["grade"]] if project_doc["grade"] else None
+        values = {
+            "grade": grade,
+            "results": project_doc["results"],
+            "challenges": project_doc["challenges"],
+            "next_year": project_doc["next_year"],
+            "non_b_summary": project_doc["non_b_summary"],
+        }
+        report = ProjectReport.objects.filter(project=project, fiscal_year=self.fiscal_year).first()
+        if report is None:
+            # A published document's reports are final: they enter the database as published.
+            report = ProjectReport.objects.create(
+                project=project, fiscal_year=self.fiscal_year, state=ReportState.PUBLISHED, **values
+            )
+            self.result.count("project_report", created=True)
+        elif _set_fields(report, values):
+            report.version += 1
+            report.save(update_fields=["version"])
+            self.result.count("project_report", created=False)
+        self._load_result_tables(report, project_doc["result_tables"])
+
+    def _load_result_tables(self, report: ProjectReport, tables: list[ResultTableDoc]) -> None:
+        def row_key(row: Any, is_total: bool) -> tuple[str, Decimal, int, str, bool]:
+            value, decimals = to_decimal(row["value"])
+            return (row["label"], value, decimals, row["unit"], is_total)
+
+        wanted = [
+            (
+                table["after"],
+                [row_key(r, False) for r in table["rows"]]
+                + ([row_key(table["total"], True)] if "total" in table else []),
+            )
+            for table in tables
+        ]
+        stored = list(ResultTable.objects.filter(report=report).prefetch_related("rows"))
+        current = [
+            (t.after_item, [(r.label, r.value, r.decimals, r.unit, r.is_total) for r in t.rows.all()]) for t in stored
+        ]
+        if current == wanted:
+            return
+        ResultTable.objects.filter(report=report).delete()
+        for position, (after, rows) in enumerate(wanted):
+            table = ResultTable.objects.create(report=report, position=position, after_item=after)
+            ResultTableRow.objects.bulk_create(
+                ResultTableRow(
+                    table=table, position=i, label=label, value=value, decimals=decimals, unit=unit, is_total=total
+                )
+                for i, (label, value, decimals, unit, total) in enumerate(rows)
+            )
+        self.result.count("result_table", created=not stored)
+
+    def _load_under_consideration(self) -> None:
+        existing = {
+            (u.pillar_id, u.title): u
+            for u in PolicyUnderConsideration.objects.filter(plan=self.plan, fiscal_year=self.fiscal_year)
+        }
+        kept: set[int] = set()
+        for position, item in enumerate(self.doc["under_consideration"]):
+            pillar = self.pillars[item["pillar"]]
+            policy = self.policies[(pillar.name, item["policy"])] if item["policy"] else None
+            values = {"policy": policy, "text": item["text"], "position": position}
+            uc = existing.get((pillar.pk, item["title"]))
+            if uc is None:
+                uc = PolicyUnderConsideration.objects.create(
+                    plan=self.plan, fiscal_year=self.fiscal_year, pillar=pillar, title=item["title"], **values
+                )
+                self.result.count("under_consideration", created=True)
+            elif _set_fields(uc, values):
+                self.result.count("under_consideration", created=False)
+            kept.add(uc.pk)
+        stale = [u.pk for u in existing.values() if u.pk not in kept]
+        if stale:
+            PolicyUnderConsideration.objects.filter(pk__in=stale).delete()
+            self.result.count("under_consideration_removed", created=False)
+
+
+__all__ = ["DocumentError", "LoadResult", "document_load"]

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from shinchoku.interchange.management.commands._output import fail, summarize
+from shinchoku.interchange.services import ImportFileError, report_text_import
+
+
+class Command(BaseCommand):
+    help = "Import a published progress report (進行管理報告書) converted from PDF to text."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path, help="the report as UTF-8 text")
+
+    def handle(self, *args: Any, path: Path, **options: Any) -> None:
+        try:
+            result = report_text_import(path=path)
+        except ImportFileError as exc:
+            fail(self, str(exc))
+            return
+        self.stdout.write(summarize(result))
