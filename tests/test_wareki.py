@@ -50,7 +50,6 @@ def test_it_finds_the_fiscal_year_of_a_day(day: date, fy: int) -> None:
 
 def test_it_gives_the_bounds_of_a_fiscal_year() -> None:
     assert fiscal_year_bounds(2023) == (date(2023, 4, 1), date(2024, 3, 31))
-    assert fiscal_year_bounds(2023 + 0)[1] == date(2024, 3, 31)
     assert fiscal_year_bounds(2019) == (date(2019, 4, 1), date(2020, 3, 31))
 
 
@@ -192,7 +191,15 @@ def test_it_parses_the_notations_of_fy2023(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["令和元年度", "令和元（2019）年度", "平成31年度", "平成31(2019)年度", "R1(2019)年度", "H31年度", "2019年度"],
+    [
+        "令和元年度",
+        "令和元（2019）年度",
+        "平成31年度",
+        "平成31(2019)年度",
+        "R1(2019)年度",
+        "H31年度",
+        "2019年度",
+    ],
 )
 def test_it_parses_both_names_of_fy2019(text: str) -> None:
     assert parse_fiscal_year(text) == 2019
@@ -217,7 +224,9 @@ def test_it_rejects_era_years_outside_their_era(text: str) -> None:
         parse_fiscal_year(text)
 
 
-@pytest.mark.parametrize("text", ["", "年度", "令和年度", "2023", "令和5年", "2023年8月", "FY2023", "大正5年度", "R5"])
+@pytest.mark.parametrize(
+    "text", ["", "年度", "令和年度", "2023", "令和5年", "2023年8月", "FY2023", "大正5年度", "R5"]
+)
 def test_it_rejects_what_is_not_a_fiscal_year_quoting_it(text: str) -> None:
     with pytest.raises(ValueError) as excinfo:
         parse_fiscal_year(text)
