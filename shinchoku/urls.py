@@ -1,8 +1,24 @@
-from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+"""Root URLs: admin, login/logout, the web application and (when present) report downloads."""
 
-urlpatterns = [
+from __future__ import annotations
+
+from importlib.util import find_spec
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import URLPattern, URLResolver, include, path
+
+from shinchoku.web.views.home import home
+
+urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=False), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),  # POST only (Django 5)
+    path("", home, name="home"),
 ]
+
+# Report downloads belong to the documents app; mounted only once it exists.
+if find_spec("shinchoku.documents") is not None and find_spec("shinchoku.documents.urls") is not None:
+    urlpatterns.append(path("<int:municipality_id>/reports/", include("shinchoku.documents.urls")))
+
+urlpatterns.append(path("<int:municipality_id>/", include("shinchoku.web.urls")))
