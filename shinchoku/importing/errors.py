@@ -16,4 +16,6 @@ class ReportFormatError(Exception):
         self.line = line
         self.expected = expected
         self.found = found
-        super().__init__(f"{source}:{line if line is not None else '?'}: expected {expected}, found {found!r}")
+        super().__init__(
+            f"{source}:{line if line is not None else '?'}: expected {expected}, found {found!r}"
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -143,19 +144,29 @@ def _bullet_starts(text: str) -> list[int]:
         if j < 0 or text[j] in TERMINATORS:
             starts.append(i)
             continue
-        spaced = j < i - 1 and i + 1 < len(text) and text[i + 1].isspace()
-        if spaced and not (_is_lone(text, j) and _is_lone(text, i + 2)):
+        after = i + 1
+        while after < len(text) and text[after].isspace():
+            after += 1
+        if j < i - 1 and not (_is_lone(text, j) and _is_lone(text, after)):
             starts.append(i)
     return starts
 
 
 def _split_at(text: str, starts: list[int]) -> list[str]:
     bounds = [0, *starts, len(text)]
-    return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [text[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+# Letters the PDF spelled out one by one (``A I ・ R P A``, ``A I - O C R``); words like ``Fit & Gap`` stay.
+_SPELLED = re.compile(r"(?<![A-Za-z])[A-Za-z](?:\s+[A-Za-z・\-](?![A-Za-z]))+(?:\s+[A-Za-z](?![A-Za-z]))?")
+
+
+def unspell(text: str) -> str:
+    return _SPELLED.sub(lambda m: _WS.sub("", m.group(0)), text)
 
 
 def _item(text: str) -> Item | None:
-    text = collapse(text)
+    text = unspell(collapse(text))
     marked = bool(text) and (text[0] in _BULLETS or text[0] in _ITEM_MARKS)
     text = text.lstrip(_BULLETS + " ").strip()
     return Item(text, marked) if text else None

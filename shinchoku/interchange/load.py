@@ -8,6 +8,7 @@ transaction: a document that fails validation half-way leaves the database as it
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -81,6 +82,30 @@ def _set_fields(obj: Any, values: dict[str, Any]) -> bool:
     return bool(changed)
 
 
+def tag_order(sequences: list[list[str]]) -> list[str]:
+    """One order of tags consistent with every project's own order (国重点 before 市重点 when a sheet says so).
+
+    Projects list their tags in the municipality's order; a tag's position is the only place that order can
+    live, so it is derived from all sequences at once (topological sort, ties by first appearance).
+    """
+    first_seen: dict[str, int] = {}
+    after: dict[str, set[str]] = {}
+    for sequence in sequences:
+        for name in sequence:
+            first_seen.setdefault(name, len(first_seen))
+            after.setdefault(name, set())
+        for earlier, later in itertools.pairwise(sequence):
+            if earlier != later:
+                after[later].add(earlier)
+    order: list[str] = []
+    pending = sorted(first_seen, key=first_seen.__getitem__)
+    while pending:
+        ready = [n for n in pending if not (after[n] - set(order))] or pending[:1]  # a cycle: fall back
+        order.append(ready[0])
+        pending.remove(ready[0])
+    return order
+
+
 def document_load(*, document: Document) -> LoadResult:
     """Validate ``document`` and write it; raises DocumentError (nothing written) when it is not consistent."""
     validate_document(document)
@@ -109,8 +134,9 @@ class _Loader:
             },
         )
         self.result = LoadResult(municipality=self.municipality, plan=plan, fiscal_year=self.fiscal_year)
-        self.result.count("plan", created=created)
-        if not created and _set_fields(
+        if created:
+            self.result.count("plan", created=True)
+        elif _set_fields(
             plan,
             {
                 "start_fiscal_year": min(plan.start_fiscal_year, plan_doc["start_fiscal_year"]),
@@ -152,15 +178,17 @@ class _Loader:
             self.grades[grade.code] = grade
 
     def _load_tags_and_departments(self) -> None:
-        tag_names = [t for p in self.doc["projects"] for t in p["tags"]]
         existing_tags = {t.name: t for t in ProjectTag.objects.filter(municipality=self.municipality)}
+        sequences = [sorted(existing_tags, key=lambda n: existing_tags[n].position)]
+        sequences += [p["tags"] for p in self.doc["projects"]]
         self.tags: dict[str, ProjectTag] = dict(existing_tags)
-        for name in dict.fromkeys(tag_names):
-            if name not in self.tags:
-                self.tags[name] = ProjectTag.objects.create(
-                    municipality=self.municipality, name=name, position=len(self.tags)
-                )
+        for position, name in enumerate(tag_order(sequences)):
+            tag = self.tags.get(name)
+            if tag is None:
+                self.tags[name] = ProjectTag.objects.create(municipality=self.municipality, name=name, position=position)
                 self.result.count("tag", created=True)
+            elif _set_fields(tag, {"position": position}):
+                self.result.count("tag", created=False)
         existing_departments = {d.name: d for d in Department.objects.filter(municipality=self.municipality)}
         self.departments: dict[str, Department] = dict(existing_departments)
         for name in dict.fromkeys(d for p in self.doc["projects"] for d in p["departments"]):

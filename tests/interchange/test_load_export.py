@@ -27,7 +27,7 @@ def table_counts() -> dict[str, int]:
     from django.apps import apps
 
     counts = {}
-    for model in apps.get_app_config("plans").get_models() + apps.get_app_config("tenancy").get_models():
+    for model in [*apps.get_app_config("plans").get_models(), *apps.get_app_config("tenancy").get_models()]:
         counts[model.__name__] = model.objects.with_scopes_disabled().count()
     return counts
 
