@@ -139,9 +139,9 @@ class Project(models.Model):
     """個別事業計画: the unit that is managed and evaluated every year."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="projects")
-    pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="projects")
+    pillar = models.ForeignKey(Pillar, on_delete=models.RESTRICT, related_name="projects")
     # Null for pillars whose projects have no policy (産業のDX in the seed).
-    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, null=True, blank=True, related_name="projects")
+    policy = models.ForeignKey(Policy, on_delete=models.RESTRICT, null=True, blank=True, related_name="projects")
     name = models.CharField("個別事業計画名", max_length=200)
     position = models.PositiveSmallIntegerField("並び順", default=0)  # document order within the plan
     tags = models.ManyToManyField(ProjectTag, blank=True, related_name="projects", verbose_name="区分")
@@ -169,7 +169,7 @@ class Project(models.Model):
 
 class ProjectDepartment(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="department_links")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="project_links")
+    department = models.ForeignKey(Department, on_delete=models.RESTRICT, related_name="project_links")
     position = models.PositiveSmallIntegerField(default=0)  # the order the sheet lists them in
 
     objects = ScopedManager(municipality="project__plan__municipality")
@@ -179,6 +179,9 @@ class ProjectDepartment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "department"], name="project_department_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}→{self.department_id}"
 
 
 class ScheduleRow(models.Model):
@@ -192,6 +195,9 @@ class ScheduleRow(models.Model):
         verbose_name = verbose_name_plural = "スケジュール行"
         ordering = ["project", "position"]
 
+    def __str__(self) -> str:
+        return f"{self.project_id} #{self.position} {self.track}"
+
 
 class ScheduleCell(models.Model):
     row = models.ForeignKey(ScheduleRow, on_delete=models.CASCADE, related_name="cells")
@@ -204,6 +210,9 @@ class ScheduleCell(models.Model):
         verbose_name = verbose_name_plural = "スケジュール"
         ordering = ["row", "fiscal_year"]
         constraints = [models.UniqueConstraint(fields=["row", "fiscal_year"], name="schedule_cell_unique_year")]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year}: {self.text}"
 
 
 class Direction(models.TextChoices):
@@ -251,7 +260,7 @@ class IndicatorValue(models.Model):
     # Digits after the decimal point as written (3.0点 has 1): the documents print values the way they were given.
     decimals = models.PositiveSmallIntegerField(default=0)
     revision = models.ForeignKey(
-        PlanRevision, on_delete=models.PROTECT, null=True, blank=True, related_name="indicator_values"
+        PlanRevision, on_delete=models.RESTRICT, null=True, blank=True, related_name="indicator_values"
     )
 
     objects = ScopedManager(municipality="indicator__project__plan__municipality")
@@ -269,6 +278,9 @@ class IndicatorValue(models.Model):
                 name="indicator_value_unique_original",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.fiscal_year}: {self.value}"
 
     def as_number(self) -> int | float:
         return int(self.value) if self.decimals == 0 else float(round(self.value, self.decimals))
@@ -312,20 +324,49 @@ class ReportState(models.TextChoices):
     PUBLISHED = "published", "公表済み"
 
 
+class ScheduleStatus(models.TextChoices):
+    """The department's reading of the schedule item (評価項目「スケジュール」); mapped to a grade in cycle.evaluation."""
+
+    AHEAD = "ahead", "計画より早い"
+    ON_SCHEDULE = "on_schedule", "計画どおり"
+    BEHIND = "behind", "計画より遅れ"
+    RECONSIDER = "reconsider", "再検討が必要"
+
+
 class ProjectReport(models.Model):
-    """One project's report for one evaluated fiscal year (results, challenges, next-year plans, grade)."""
+    """One project's report for one evaluated fiscal year (results, challenges, next-year plans, grade).
+
+    ``grade`` is the final grade (HQ's decision, or the published one of an imported year); the department's
+    proposal and the rule-based suggestion sit beside it so a difference is visible and must be explained.
+    Writes go through shinchoku.cycle.services only.
+    """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
     fiscal_year = models.PositiveSmallIntegerField("評価対象年度")
     state = models.CharField("状態", max_length=16, choices=ReportState.choices, default=ReportState.DRAFT)
     grade = models.ForeignKey(
-        GradeDefinition, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="進捗状況"
+        GradeDefinition, on_delete=models.RESTRICT, null=True, blank=True, related_name="+", verbose_name="進捗状況"
     )
     # Ordered text items; lists of strings.
     results = models.JSONField("主な取組と成果", default=list, blank=True)
     challenges = models.JSONField("課題と今後の展開", default=list, blank=True)
     next_year = models.JSONField("次年度 主な取組", default=list, blank=True)
     non_b_summary = models.JSONField("進捗状況B以外の概要", default=list, blank=True)
+    schedule_status = models.CharField(
+        "スケジュールの進捗", max_length=16, choices=ScheduleStatus.choices, blank=True, default=""
+    )
+    department_grade = models.ForeignKey(
+        GradeDefinition, on_delete=models.RESTRICT, null=True, blank=True, related_name="+",
+        verbose_name="担当部署の評価",
+    )
+    # Computed by shinchoku.cycle.evaluation on every save; stored so history shows what HQ was shown.
+    suggested_grade = models.ForeignKey(
+        GradeDefinition, on_delete=models.RESTRICT, null=True, blank=True, related_name="+",
+        verbose_name="評価案",
+    )
+    rationale = models.TextField("評価案と異なる評価とした理由", blank=True, default="")
+    department_comment = models.TextField("担当部署のコメント", blank=True, default="")
+    hq_comment = models.TextField("情報化推進本部のコメント", blank=True, default="")
     # Optimistic locking: every save through the services bumps it; a stale form is a conflict.
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
@@ -353,6 +394,9 @@ class ResultTable(models.Model):
     class Meta:
         ordering = ["report", "position"]
 
+    def __str__(self) -> str:
+        return f"{self.report_id} #{self.position}"
+
 
 class ResultTableRow(models.Model):
     table = models.ForeignKey(ResultTable, on_delete=models.CASCADE, related_name="rows")
@@ -368,6 +412,9 @@ class ResultTableRow(models.Model):
     class Meta:
         ordering = ["table", "position"]
 
+    def __str__(self) -> str:
+        return f"{self.label} {self.value}{self.unit}"
+
     def as_number(self) -> int | float:
         return int(self.value) if self.decimals == 0 else float(round(self.value, self.decimals))
 
@@ -377,9 +424,9 @@ class PolicyUnderConsideration(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="policies_under_consideration")
     fiscal_year = models.PositiveSmallIntegerField("評価対象年度")
-    pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="under_consideration")
+    pillar = models.ForeignKey(Pillar, on_delete=models.RESTRICT, related_name="under_consideration")
     policy = models.ForeignKey(
-        Policy, on_delete=models.PROTECT, null=True, blank=True, related_name="under_consideration"
+        Policy, on_delete=models.RESTRICT, null=True, blank=True, related_name="under_consideration"
     )
     title = models.CharField("名称", max_length=200)
     text = models.JSONField("状況", default=list, blank=True)  # ordered text items

@@ -1,0 +1,215 @@
+"""The yearly reporting cycle: the open year, per-item evaluations, the workflow log and the audit trail.
+
+Nothing here has behaviour beyond guarding its own invariants: every write is a function in
+``shinchoku.cycle.services``; the state machine is ``shinchoku.cycle.workflow``; grades are decided in
+``shinchoku.cycle.evaluation``. Every manager is a django-scopes ``ScopedManager``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django_scopes import ScopedManager
+
+from shinchoku.plans.models import GradeDefinition, Indicator, Plan, Project, ProjectReport
+from shinchoku.tenancy.models import Municipality
+
+
+class ReportingCycle(models.Model):
+    """One evaluated fiscal year of one plan, from opening (reports created) to publication (year locked)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="reporting_cycles")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reporting_cycles")
+    fiscal_year = models.PositiveSmallIntegerField("評価対象年度")
+    due_date = models.DateField("提出期限")
+    opened_at = models.DateTimeField("開始日時", default=timezone.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Set = the year is locked: reports are published and nothing of that year may change until reopened.
+    published_at = models.DateTimeField("公表日時", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "進行管理の年度"
+        ordering = ["municipality", "plan", "-fiscal_year"]
+        constraints = [models.UniqueConstraint(fields=["plan", "fiscal_year"], name="cycle_unique_year")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.fiscal_year}年度"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class ItemKind(models.TextChoices):
+    SCHEDULE = "schedule", "スケジュール"
+    INDICATOR = "indicator", "目標指標"
+
+
+class ItemEvaluation(models.Model):
+    """One evaluation item (評価項目) of a report: the schedule, or one indicator, graded on its own."""
+
+    report = models.ForeignKey(ProjectReport, on_delete=models.CASCADE, related_name="item_evaluations")
+    kind = models.CharField("評価項目", max_length=16, choices=ItemKind.choices)
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, null=True, blank=True, related_name="evaluations"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    suggested_grade = models.ForeignKey(
+        GradeDefinition, on_delete=models.RESTRICT, null=True, blank=True, related_name="+", verbose_name="評価案"
+    )
+    department_grade = models.ForeignKey(
+        GradeDefinition, on_delete=models.RESTRICT, null=True, blank=True, related_name="+",
+        verbose_name="担当部署の評価",
+    )
+    final_grade = models.ForeignKey(
+        GradeDefinition, on_delete=models.RESTRICT, null=True, blank=True, related_name="+", verbose_name="最終評価"
+    )
+    # Percent, one decimal, as shown to users (the grade is decided on this rounded value).
+    achievement_rate = models.DecimalField("達成率（％）", max_digits=9, decimal_places=1, null=True, blank=True)
+    # The department says there is no actual this year (e.g. 電子請求's "-"): complete, but not graded.
+    not_applicable = models.BooleanField("実績なし（該当なし）", default=False)
+
+    objects = ScopedManager(municipality="report__project__plan__municipality")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "評価項目"
+        ordering = ["report", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "indicator"],
+                condition=models.Q(kind="indicator"),
+                name="item_evaluation_unique_indicator",
+            ),
+            models.UniqueConstraint(
+                fields=["report"], condition=models.Q(kind="schedule"), name="item_evaluation_unique_schedule"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="schedule", indicator__isnull=True)
+                | models.Q(kind="indicator", indicator__isnull=False),
+                name="item_evaluation_indicator_iff_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.get_kind_display()} {self.indicator_id or ''}".strip()
+
+    @property
+    def effective_grade(self) -> GradeDefinition | None:
+        """The grade that counts for the overall suggestion: HQ's, else the department's, else the rule's."""
+        return self.final_grade or self.department_grade or self.suggested_grade
+
+
+class ReportTransition(models.Model):
+    """One step of the review workflow, as it happened (the state machine's log)."""
+
+    report = models.ForeignKey(ProjectReport, on_delete=models.CASCADE, related_name="transitions")
+    name = models.CharField("操作", max_length=16)  # the workflow transition: submit, return, approve, ...
+    from_state = models.CharField(max_length=16)
+    to_state = models.CharField(max_length=16)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField(blank=True, default="")
+
+    objects = ScopedManager(municipality="report__project__plan__municipality")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "報告の状態遷移"
+        ordering = ["report", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.from_state}→{self.to_state}"
+
+
+class AppendOnly(Exception):
+    """Raised on any attempt to change or delete an audit row."""
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when, from what to what. Append-only: there is no update or delete path.
+
+    ``action`` is a namespaced code (``report.submitted``, ``report.actual.updated``, ``cycle.opened``,
+    ``plan.indicator.target.updated``); ``before``/``after`` hold the changed values as JSON.
+    ``object_version`` is the object's version after the change (reports), which is how a save conflict
+    finds what others changed since the form was loaded.
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="audit_entries")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField("操作", max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64)  # app_label.model
+    object_id = models.BigIntegerField(null=True, blank=True)
+    object_repr = models.CharField(max_length=300, blank=True, default="")
+    object_version = models.PositiveIntegerField(null=True, blank=True)
+    project = models.ForeignKey(
+        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries"
+    )
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "操作履歴"
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["municipality", "-at"], name="audit_municipality_at"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A guard, not a side effect: history that can be rewritten is not history.
+        if not self._state.adding:
+            raise AppendOnly("操作履歴は変更できません")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnly("操作履歴は削除できません")
+
+
+DEFAULT_A_MIN = Decimal("115")
+DEFAULT_B_MIN = Decimal("80")
+DEFAULT_C_MIN = Decimal("50")
+
+
+class EvaluationThresholds(models.Model):
+    """Achievement-rate bands of one municipality (percent): A ≥ a_min, B ≥ b_min, C ≥ c_min, D below."""
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, related_name="evaluation_thresholds"
+    )
+    a_min = models.DecimalField("A の下限（％）", max_digits=6, decimal_places=1, default=DEFAULT_A_MIN)
+    b_min = models.DecimalField("B の下限（％）", max_digits=6, decimal_places=1, default=DEFAULT_B_MIN)
+    c_min = models.DecimalField("C の下限（％）", max_digits=6, decimal_places=1, default=DEFAULT_C_MIN)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "達成率による評価基準"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(a_min__gt=models.F("b_min")) & models.Q(b_min__gt=models.F("c_min")),
+                name="thresholds_descending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"A≥{self.a_min}% B≥{self.b_min}% C≥{self.c_min}%"

@@ -1,0 +1,142 @@
+"""Target-vs-actual charts of one indicator as inline SVG (pure Python, no plotting library).
+
+Bars for the target of each fiscal year, a line with markers for the actuals; every text escaped. The SVG is
+accessible (``role="img"``, ``<title>``, ``<desc>`` listing the values) and prints with the document's fonts.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+from shinchoku.documents.model import IndicatorView, decimals_of, format_number
+from shinchoku.wareki import era_fiscal_year
+
+WIDTH = 520
+HEIGHT = 210
+PAD_LEFT = 62
+PAD_RIGHT = 12
+PAD_TOP = 30
+PAD_BOTTOM = 34
+TARGET_FILL = "#c9d6e8"
+TARGET_STROKE = "#5b7aa6"
+ACTUAL = "#c0392b"
+FONT = "IPAexGothic, 'IPAGothic', sans-serif"
+
+
+def nice_ceiling(value: float) -> tuple[float, float]:
+    """A round axis maximum above ``value`` and its tick step (1, 2, 2.5 or 5 × 10ⁿ, about 4–5 ticks)."""
+    if value <= 0:
+        return 1.0, 0.25
+    raw = value / 4
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        step = factor * power
+        if step >= raw:
+            break
+    return step * math.ceil(value / step - 1e-9), step
+
+
+def short_year(fiscal_year: int) -> str:
+    era, year = era_fiscal_year(fiscal_year)
+    return f"{era.short}{year}"
+
+
+def _tick_label(value: float, step: float) -> str:
+    if float(step).is_integer():
+        return f"{int(round(value)):,}"
+    return f"{value:,.{min(decimals_of(round(step, 6)), 3)}f}"
+
+
+def chart_title(indicator: IndicatorView) -> str:
+    unit = f"（{indicator.unit}）" if indicator.unit else ""
+    return f"{indicator.name}{unit} の目標と実績"
+
+
+def chart_description(indicator: IndicatorView) -> str:
+    parts = []
+    for y in indicator.years:
+        if y.target is None and y.actual is None:
+            continue
+        parts.append(f"{short_year(y.fiscal_year)}年度 目標 {y.target_text}、実績 {y.actual_text}")
+    return "。".join(parts) + "。"
+
+
+def indicator_svg(indicator: IndicatorView) -> str:
+    """The chart of ``indicator`` as an ``<svg>`` element (an empty string when it has fewer than 2 values)."""
+    if not indicator.has_chart:
+        return ""
+    years = [y for y in indicator.years if y.target is not None or y.actual is not None]
+    first = indicator.years.index(years[0])
+    last = indicator.years.index(years[-1])
+    years = indicator.years[first : last + 1]
+    values = [float(v) for y in years for v in (y.target, y.actual) if v is not None]
+    top, step = nice_ceiling(max(values))
+    plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
+    plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
+    slot = plot_w / len(years)
+
+    def y_of(value: float) -> float:
+        return PAD_TOP + plot_h - (value / top) * plot_h
+
+    out: list[str] = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="{WIDTH}" height="{HEIGHT}" aria-labelledby="{indicator.chart_id}-t {indicator.chart_id}-d" '
+        f'font-family="{FONT}" font-size="11">',
+        f'<title id="{indicator.chart_id}-t">{escape(chart_title(indicator))}</title>',
+        f'<desc id="{indicator.chart_id}-d">{escape(chart_description(indicator))}</desc>',
+    ]
+    # Grid and value axis.
+    ticks = int(round(top / step))
+    for i in range(ticks + 1):
+        value = step * i
+        y = y_of(value)
+        out.append(
+            f'<line x1="{PAD_LEFT}" y1="{y:.1f}" x2="{WIDTH - PAD_RIGHT}" y2="{y:.1f}" '
+            f'stroke="{"#888" if i == 0 else "#ddd"}" stroke-width="1"/>'
+        )
+        out.append(
+            f'<text x="{PAD_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#333">'
+            f"{escape(_tick_label(value, step))}</text>"
+        )
+    if indicator.unit:
+        out.append(f'<text x="{PAD_LEFT - 6}" y="{PAD_TOP - 12}" text-anchor="end" fill="#333">'
+                   f"（{escape(indicator.unit)}）</text>")
+    # Target bars and year labels.
+    bar_w = min(44.0, slot * 0.5)
+    points: list[tuple[float, float, str]] = []
+    for i, y in enumerate(years):
+        cx = PAD_LEFT + slot * (i + 0.5)
+        if y.target is not None:
+            top_y = y_of(float(y.target))
+            out.append(
+                f'<rect x="{cx - bar_w / 2:.1f}" y="{top_y:.1f}" width="{bar_w:.1f}" '
+                f'height="{PAD_TOP + plot_h - top_y:.1f}" fill="{TARGET_FILL}" stroke="{TARGET_STROKE}"/>'
+            )
+        if y.actual is not None:
+            points.append((cx, y_of(float(y.actual)), format_number(y.actual)))
+        out.append(
+            f'<text x="{cx:.1f}" y="{HEIGHT - PAD_BOTTOM + 16}" text-anchor="middle" fill="#333">'
+            f"{escape(short_year(y.fiscal_year))}年度</text>"
+        )
+    # Actuals: a line with markers and value labels.
+    if len(points) > 1:
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in points)
+        out.append(f'<polyline points="{path}" fill="none" stroke="{ACTUAL}" stroke-width="2"/>')
+    for x, y, label in points:
+        out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{ACTUAL}"/>')
+        out.append(
+            f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" fill="{ACTUAL}" '
+            f'font-weight="bold">{escape(label)}</text>'
+        )
+    # Legend.
+    lx = WIDTH - PAD_RIGHT - 130
+    out.append(
+        f'<rect x="{lx}" y="8" width="14" height="10" fill="{TARGET_FILL}" stroke="{TARGET_STROKE}"/>'
+        f'<text x="{lx + 18}" y="17" fill="#333">目標</text>'
+        f'<line x1="{lx + 62}" y1="13" x2="{lx + 80}" y2="13" stroke="{ACTUAL}" stroke-width="2"/>'
+        f'<circle cx="{lx + 71}" cy="13" r="3.5" fill="{ACTUAL}"/>'
+        f'<text x="{lx + 84}" y="17" fill="#333">実績</text>'
+    )
+    out.append("</svg>")
+    return "".join(out)

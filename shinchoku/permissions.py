@@ -1,0 +1,173 @@
+"""Who may do what: the one permission function, ``can(user, action, target)``.
+
+Roles (shinchoku.tenancy.models.Role), always within the municipality the membership belongs to:
+
+- DX staff (dx_staff): everything in their municipality.
+- HQ reviewer (hq_reviewer): reads everything, reviews (returns / approves) reports.
+- Department editor (department_editor): sees and edits only the projects of their own department(s); sees
+  the municipality's landing page, nothing municipality-wide (no dashboard, audit log or whole report).
+- Viewer (viewer): reads everything, changes nothing.
+- Nobody sees another municipality; anonymous users see nothing. Superusers get nothing here either:
+  their tool is Django's admin, not the application.
+
+``can`` answers "may this role ever do this to this target"; whether the target's *state* allows it right
+now (a submitted report cannot be edited) is the state machine's question (shinchoku.cycle.workflow).
+
+Memberships are read once per user object (one query) and cached on it, so a page checking a hundred rows
+costs no extra queries; a Project target needs its ``department_links`` (prefetch them in lists) and its
+``plan`` (select_related) to avoid a query per row.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Prefetch
+
+from shinchoku.tenancy.models import Department, Membership, Municipality, Role
+
+if TYPE_CHECKING:
+    from shinchoku.cycle.models import ReportingCycle
+    from shinchoku.plans.models import Plan, Project, ProjectReport
+
+    Target = Municipality | Plan | Project | ProjectReport | ReportingCycle
+
+
+class Action(enum.Enum):
+    VIEW_MUNICIPALITY = "view_municipality"
+    VIEW_DASHBOARD = "view_dashboard"
+    VIEW_CYCLE = "view_cycle"  # the completion overview of a year
+    VIEW_PROJECT = "view_project"
+    EDIT_REPORT = "edit_report"
+    SUBMIT_REPORT = "submit_report"
+    REVIEW_REPORT = "review_report"  # return or approve
+    REOPEN_REPORT = "reopen_report"
+    OPEN_CYCLE = "open_cycle"
+    PUBLISH_CYCLE = "publish_cycle"
+    EDIT_PLAN = "edit_plan"  # projects, indicators, targets, departments, thresholds
+    VIEW_AUDIT = "view_audit"
+    REPORT_DOWNLOAD = "report_download"  # the whole 進行管理報告書 (Word/PDF/Excel/JSON)
+
+
+# Role → actions, for targets anywhere in the municipality. Department editors are handled separately because
+# their rights depend on the project's departments.
+_ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.DX_STAFF: frozenset(Action),
+    Role.HQ_REVIEWER: frozenset(
+        {
+            Action.VIEW_MUNICIPALITY,
+            Action.VIEW_DASHBOARD,
+            Action.VIEW_CYCLE,
+            Action.VIEW_PROJECT,
+            Action.REVIEW_REPORT,
+            Action.VIEW_AUDIT,
+            Action.REPORT_DOWNLOAD,
+        }
+    ),
+    Role.VIEWER: frozenset(
+        {
+            Action.VIEW_MUNICIPALITY,
+            Action.VIEW_DASHBOARD,
+            Action.VIEW_CYCLE,
+            Action.VIEW_PROJECT,
+            Action.VIEW_AUDIT,
+            Action.REPORT_DOWNLOAD,
+        }
+    ),
+}
+# What a department editor may do to a project (or its report) of one of their departments.
+_DEPARTMENT_PROJECT_ACTIONS = frozenset({Action.VIEW_PROJECT, Action.EDIT_REPORT, Action.SUBMIT_REPORT, Action.VIEW_AUDIT})
+# ... and to municipality-wide targets.
+_DEPARTMENT_MUNICIPALITY_ACTIONS = frozenset({Action.VIEW_MUNICIPALITY})
+
+_CACHE_ATTRIBUTE = "_shinchoku_grants"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One membership, reduced to what permission checks need."""
+
+    role: str
+    department_ids: frozenset[int]
+
+
+def grants_of(user: Any) -> dict[int, list[Grant]]:
+    """municipality id → the user's grants there; cached on the user object (i.e. per request)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return {}
+    cached: dict[int, list[Grant]] | None = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    grants: dict[int, list[Grant]] = {}
+    # Crossing the tenancy boundary on purpose: finding the user's tenants is what decides the scope.
+    memberships = Membership.objects.with_scopes_disabled().filter(user=user).prefetch_related(
+        Prefetch("departments", queryset=Department.objects.with_scopes_disabled().only("pk"))
+    )
+    for membership in memberships:
+        grants.setdefault(membership.municipality_id, []).append(
+            Grant(role=membership.role, department_ids=frozenset(d.pk for d in membership.departments.all()))
+        )
+    setattr(user, _CACHE_ATTRIBUTE, grants)
+    return grants
+
+
+def forget_grants(user: Any) -> None:
+    """Drop the cached memberships (after changing them within the same request or test)."""
+    if hasattr(user, _CACHE_ATTRIBUTE):
+        delattr(user, _CACHE_ATTRIBUTE)
+
+
+def _resolve(target: Any) -> tuple[int, frozenset[int] | None]:
+    """(municipality id, the project's department ids — or None when the target is not a project)."""
+    from shinchoku.cycle.models import ReportingCycle
+    from shinchoku.plans.models import Plan, Project, ProjectReport
+
+    if isinstance(target, Municipality):
+        return target.pk, None
+    if isinstance(target, ReportingCycle):
+        return target.municipality_id, None
+    if isinstance(target, Plan):
+        return target.municipality_id, None
+    if isinstance(target, ProjectReport):
+        target = target.project
+    if isinstance(target, Project):
+        departments = frozenset(link.department_id for link in target.department_links.all())
+        return target.plan.municipality_id, departments
+    raise TypeError(f"can(): unsupported target {type(target).__name__}")
+
+
+def can(user: Any, action: Action, target: Target) -> bool:
+    """True when ``user`` may do ``action`` to ``target`` (a Municipality, Plan, Project, ProjectReport or
+    ReportingCycle). Never raises for a user without rights; raises TypeError for an unknown target type."""
+    grants = grants_of(user)
+    if not grants:
+        return False
+    municipality_id, project_departments = _resolve(target)
+    for grant in grants.get(municipality_id, []):
+        if action in _ROLE_ACTIONS.get(grant.role, frozenset()):
+            return True
+        if grant.role == Role.DEPARTMENT_EDITOR:
+            if project_departments is None:
+                if action in _DEPARTMENT_MUNICIPALITY_ACTIONS:
+                    return True
+            elif action in _DEPARTMENT_PROJECT_ACTIONS and project_departments & grant.department_ids:
+                return True
+    return False
+
+
+def sees_all_projects(user: Any, municipality_id: int) -> bool:
+    """True for roles that see every project of the municipality (used by projects_visible_to)."""
+    return any(
+        Action.VIEW_PROJECT in _ROLE_ACTIONS.get(g.role, frozenset()) for g in grants_of(user).get(municipality_id, [])
+    )
+
+
+def editable_department_ids(user: Any, municipality_id: int) -> frozenset[int]:
+    """The departments whose projects a department editor of ``municipality_id`` may see and edit."""
+    ids: set[int] = set()
+    for grant in grants_of(user).get(municipality_id, []):
+        if grant.role == Role.DEPARTMENT_EDITOR:
+            ids |= grant.department_ids
+    return frozenset(ids)

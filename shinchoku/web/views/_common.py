@@ -1,0 +1,86 @@
+"""What every page needs: the municipality of the URL (404 outside the user's scope), ``can`` → 403, nav."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+
+from shinchoku.permissions import Action, can
+from shinchoku.plans.models import Plan, Project
+from shinchoku.plans.selectors import plan_for_fiscal_year
+from shinchoku.tenancy.models import Municipality
+from shinchoku.wareki import format_fiscal_year
+
+
+def municipality_or_404(municipality_id: int) -> Municipality:
+    """The municipality of the URL. The request scope only covers the user's own: anything else is a 404."""
+    municipality = Municipality.objects.filter(pk=municipality_id).first()
+    if municipality is None:
+        raise Http404("自治体が見つかりません")
+    return municipality
+
+
+def plan_or_404(municipality: Municipality, fiscal_year: int) -> Plan:
+    plan = plan_for_fiscal_year(municipality=municipality, fiscal_year=fiscal_year)
+    if plan is None:
+        raise Http404("この年度の計画がありません")
+    return plan
+
+
+def project_or_404(municipality: Municipality, project_id: int) -> Project:
+    project = (
+        Project.objects.filter(plan__municipality=municipality, pk=project_id)
+        .select_related("plan", "pillar", "policy")
+        .first()
+    )
+    if project is None:
+        raise Http404("個別事業計画が見つかりません")
+    return project
+
+
+def authorize(request: HttpRequest, action: Action, target: Any) -> None:
+    """403 unless the user may; the object was already found in the user's scope (else 404)."""
+    if not can(request.user, action, target):
+        raise PermissionDenied("この操作を行う権限がありません")
+
+
+def reports_url(municipality: Municipality) -> str | None:
+    """The documents app's download page, when it is installed."""
+    for name in ("documents:index", "documents:report_list", "documents:list"):
+        try:
+            return reverse(name, kwargs={"municipality_id": municipality.pk})
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def page(
+    request: HttpRequest,
+    template: str,
+    *,
+    municipality: Municipality,
+    fiscal_year: int | None = None,
+    section: str = "",
+    breadcrumbs: list[tuple[str, str | None]] | None = None,
+    status: int = 200,
+    **context: Any,
+) -> HttpResponse:
+    user = request.user
+    context.update(
+        municipality=municipality,
+        fiscal_year=fiscal_year,
+        fiscal_year_label=format_fiscal_year(fiscal_year) if fiscal_year else "",
+        section=section,
+        breadcrumbs=breadcrumbs or [],
+        perms_nav={
+            "dashboard": can(user, Action.VIEW_DASHBOARD, municipality),
+            "cycle": can(user, Action.VIEW_CYCLE, municipality),
+            "audit": can(user, Action.VIEW_AUDIT, municipality),
+            "reports_url": reports_url(municipality) if can(user, Action.REPORT_DOWNLOAD, municipality) else None,
+        },
+    )
+    return render(request, template, context, status=status)
