@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django_scopes import scope
 
 from shinchoku.interchange.document import Document, IndicatorDoc, ProjectDoc, ResultTableDoc
@@ -151,6 +152,7 @@ class _Loader:
         self._load_pillars()
         self._load_tags_and_departments()
         self._load_progress_report()
+        self._preload_projects()
         for position, project_doc in enumerate(doc["projects"]):
             self._load_project(position, project_doc)
         self._load_under_consideration()
@@ -185,7 +187,9 @@ class _Loader:
         for position, name in enumerate(tag_order(sequences)):
             tag = self.tags.get(name)
             if tag is None:
-                self.tags[name] = ProjectTag.objects.create(municipality=self.municipality, name=name, position=position)
+                self.tags[name] = ProjectTag.objects.create(
+                    municipality=self.municipality, name=name, position=position
+                )
                 self.result.count("tag", created=True)
             elif _set_fields(tag, {"position": position}):
                 self.result.count("tag", created=False)
@@ -256,6 +260,32 @@ class _Loader:
 
     # -- projects ------------------------------------------------------------------------------------------
 
+    def _preload_projects(self) -> None:
+        """Everything the per-project comparisons read, in a constant number of queries."""
+        projects = Project.objects.filter(plan=self.plan).prefetch_related(
+            "tags",
+            Prefetch("department_links", queryset=ProjectDepartment.objects.order_by("position")),
+            Prefetch(
+                "schedule_rows", queryset=ScheduleRow.objects.order_by("position").prefetch_related("cells")
+            ),
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.prefetch_related(
+                    Prefetch("values", queryset=IndicatorValue.objects.select_related("revision"))
+                ),
+            ),
+        )
+        self.existing_projects = {p.name: p for p in projects}
+        self.preloaded = {p.pk for p in self.existing_projects.values()}
+        self.preloaded_indicators = {
+            i.pk for p in self.existing_projects.values() for i in p.indicators.all()
+        }
+        reports = ProjectReport.objects.filter(
+            project__plan=self.plan, fiscal_year=self.fiscal_year
+        ).prefetch_related(Prefetch("result_tables", queryset=ResultTable.objects.prefetch_related("rows")))
+        self.existing_reports = {r.project_id: r for r in reports}
+        self.preloaded_reports = {r.pk for r in self.existing_reports.values()}
+
     def _load_project(self, position: int, project_doc: ProjectDoc) -> None:
         pillar = self.pillars[project_doc["pillar"]]
         policy = self.policies[(pillar.name, project_doc["policy"])] if project_doc["policy"] else None
@@ -269,7 +299,7 @@ class _Loader:
             "comprehensive_plan_area": comprehensive["area"],
             "comprehensive_plan_policy": comprehensive["policy"],
         }
-        project = Project.objects.filter(plan=self.plan, name=project_doc["name"]).first()
+        project = self.existing_projects.get(project_doc["name"])
         if project is None:
             project = Project.objects.create(plan=self.plan, name=project_doc["name"], **values)
             self.result.count("project", created=True)
@@ -277,15 +307,16 @@ class _Loader:
             self.result.count("project", created=False)
 
         tags = [self.tags[name] for name in project_doc["tags"]]
-        if {t.pk for t in project.tags.all()} != {t.pk for t in tags}:
+        current_tags = {t.pk for t in project.tags.all()} if project.pk in self.preloaded else set()
+        if current_tags != {t.pk for t in tags}:
             project.tags.set(tags)
             self.result.count("project_tags", created=False)
 
         wanted_departments = [self.departments[name].pk for name in project_doc["departments"]]
-        current_departments = list(
-            ProjectDepartment.objects.filter(project=project).order_by("position").values_list(
-                "department_id", flat=True
-            )
+        current_departments = (
+            [link.department_id for link in project.department_links.all()]
+            if project.pk in self.preloaded
+            else []
         )
         if current_departments != wanted_departments:
             ProjectDepartment.objects.filter(project=project).delete()
@@ -296,7 +327,9 @@ class _Loader:
             self.result.count("project_departments", created=False)
 
         self._load_schedule(project, project_doc)
-        existing_indicators = {i.name: i for i in Indicator.objects.filter(project=project)}
+        existing_indicators = (
+            {i.name: i for i in project.indicators.all()} if project.pk in self.preloaded else {}
+        )
         for indicator_position, indicator_doc in enumerate(project_doc["indicators"]):
             self._load_indicator(project, existing_indicators, indicator_position, indicator_doc)
         self._load_project_report(project, project_doc)
@@ -306,14 +339,16 @@ class _Loader:
             (row["track"] or "", sorted((int(fy), text) for fy, text in row["cells"].items()))
             for row in project_doc["schedule"]
         ]
-        rows = list(ScheduleRow.objects.filter(project=project).prefetch_related("cells").order_by("position"))
+        rows = list(project.schedule_rows.all()) if project.pk in self.preloaded else []
         current = [(r.track, [(c.fiscal_year, c.text) for c in r.cells.all()]) for r in rows]
         if current == wanted:
             return
         ScheduleRow.objects.filter(project=project).delete()
         for position, (track, cells) in enumerate(wanted):
             row = ScheduleRow.objects.create(project=project, position=position, track=track)
-            ScheduleCell.objects.bulk_create(ScheduleCell(row=row, fiscal_year=fy, text=text) for fy, text in cells)
+            ScheduleCell.objects.bulk_create(
+                ScheduleCell(row=row, fiscal_year=fy, text=text) for fy, text in cells
+            )
         self.result.count("schedule", created=not rows)
 
     def _load_indicator(
@@ -333,7 +368,8 @@ class _Loader:
         elif _set_fields(indicator, values):
             self.result.count("indicator", created=False)
 
-        stored = list(IndicatorValue.objects.filter(indicator=indicator).select_related("revision"))
+        # Prefetched for indicators that existed before this load; a new one has no values yet.
+        stored = list(indicator.values.all()) if indicator.pk in self.preloaded_indicators else []
         history = indicator_doc.get("target_history", [])
         for item in history:
             revision = self.revisions.get(item["revision"]) if item["revision"] else None
@@ -359,12 +395,20 @@ class _Loader:
                 self._load_value(indicator, stored, kind, int(fy_text), number)
 
     def _load_value(
-        self, indicator: Indicator, stored: list[IndicatorValue], kind: str, fiscal_year: int, number: float | int
+        self,
+        indicator: Indicator,
+        stored: list[IndicatorValue],
+        kind: str,
+        fiscal_year: int,
+        number: float | int,
     ) -> None:
         value, decimals = to_decimal(number)
         rows = [v for v in stored if v.kind == kind and v.fiscal_year == fiscal_year]
-        current = max(rows, key=lambda v: (v.revision is not None, v.revision.revised_on if v.revision else None),
-                      default=None)
+        current = max(
+            rows,
+            key=lambda v: (v.revision is not None, v.revision.revised_on if v.revision else None),
+            default=None,
+        )
         if current is not None and current.value == value and current.decimals == decimals:
             return
         revision = self.latest_revision if kind == ValueKind.TARGET else None
@@ -397,7 +441,7 @@ class _Loader:
             "next_year": project_doc["next_year"],
             "non_b_summary": project_doc["non_b_summary"],
         }
-        report = ProjectReport.objects.filter(project=project, fiscal_year=self.fiscal_year).first()
+        report = self.existing_reports.get(project.pk)
         if report is None:
             # A published document's reports are final: they enter the database as published.
             report = ProjectReport.objects.create(
@@ -423,9 +467,10 @@ class _Loader:
             )
             for table in tables
         ]
-        stored = list(ResultTable.objects.filter(report=report).prefetch_related("rows"))
+        stored = list(report.result_tables.all()) if report.pk in self.preloaded_reports else []
         current = [
-            (t.after_item, [(r.label, r.value, r.decimals, r.unit, r.is_total) for r in t.rows.all()]) for t in stored
+            (t.after_item, [(r.label, r.value, r.decimals, r.unit, r.is_total) for r in t.rows.all()])
+            for t in stored
         ]
         if current == wanted:
             return
@@ -434,7 +479,13 @@ class _Loader:
             table = ResultTable.objects.create(report=report, position=position, after_item=after)
             ResultTableRow.objects.bulk_create(
                 ResultTableRow(
-                    table=table, position=i, label=label, value=value, decimals=decimals, unit=unit, is_total=total
+                    table=table,
+                    position=i,
+                    label=label,
+                    value=value,
+                    decimals=decimals,
+                    unit=unit,
+                    is_total=total,
                 )
                 for i, (label, value, decimals, unit, total) in enumerate(rows)
             )
