@@ -5,8 +5,6 @@ No database: the parser is pure Python.
 
 from __future__ import annotations
 
-import re
-import time
 from pathlib import Path
 
 import pytest
@@ -394,86 +392,15 @@ def test_it_reads_the_policies_under_consideration(doc: Document) -> None:
     )
 
 
-def test_it_produces_a_valid_document_quickly(text: str, doc: Document) -> None:
+def test_it_produces_a_valid_document(doc: Document) -> None:
     validate_document(doc)
-    started = time.perf_counter()
-    parse_report_text(text)
-    assert time.perf_counter() - started < 0.2
 
 
 # --- a rewritten report: FY2024 results, published 2025 ------------------------------------------------------
 
-NEW_SHEET = """観光DXの推進 市重点\t\t\t\t\t
-担当部署\t\t観光交流課、ものづくり振興課\t\t\t\t
-事業概要\t\t観光データを活用し、誘客を図ります。\t\t\t\t
-目指す姿\t\t観光客の満足度が高まります。\t\t\t\t
-第五次総合計画後期基本計画との紐付け\t\t② 産業・雇用 1-1 観光を振興する\t\t\t\t
-スケジュール\t\tR4(2022) 年度\tR5(2023) 年度\tR6(2024) 年度\tR7(2025) 年度\tR8(2026) 年度
-\t\t検討\t①導入\t①運用\t→\t
-観光アプリ登録者数\t目標\t—\t1,000人\t2,000人\t3,000人\t4,000人
-\t実績\t—\t800人\t1,500人\t\t
-宿泊者アンケート満足度\t目標\t—\t—\t4.0点\t4.2点\t4.5点
-\t実績\t—\t—\t3.8点\t\t
-観光案内の待ち時間\t目標\t—\t30分以下\t20分以下\t15分以下\t10分以下
-\t実績\t—\t32分\t25分\t\t
-R6（2024）年度 主な取組と成果\t\t<ul style="list-style-type: none"> ・アプリを公開しました。 ・アンケートを実施しました。 </ul>\t\t\t\t
-「目指す姿」に向けた課題と今後の展開\t\t登録者数の伸びが課題です。\t\t\t\t
-R7（2025）年度 主な取組\t\t<p>① 周知を強化します。</p> <p>② 機能を拡充します。</p>\t\t\t\t
-"""
-
-
-def fy2024(text: str) -> str:
-    """The seed rewritten as next year's report: new years everywhere, other grades, one project renamed,
-    one removed, one added (with three indicators and a D-graded project's summary)."""
-    out = text.replace("**令和6（2024）年度", "**令和7（2025）年度")
-    out = out.replace("（令和5（2023）年度実績分）", "（令和6（2024）年度実績分）")
-    out = out.replace("令和6（2024）年8月\n", "令和7（2025）年8月\n", 1)
-    out = out.replace(
-        "4つの新規個別事業計画を追加しました。",
-        "4つの新規個別事業計画を追加しました。令和6（2024）年11月の計画改定では、観光DXの推進を追加しました。",
-    )
-    lines = []
-    for line in out.split("\n"):
-        number = ""
-        if re.match(r"^\d+\t", line):  # a page-row-number column
-            number, _, line = line.partition("\t")
-            number += "\t"
-        head, _, rest = line.partition("\t")
-        k = re.sub(r"\s", "", head)
-        if k.endswith("主な取組と成果") and k[:1] == "R":
-            line = "R6（2024）年度 主な取組と成果\t" + rest
-        elif k.endswith("主な取組") and k[:1] == "R":
-            line = "R7（2025）年度 主な取組\t" + rest
-        lines.append(number + line)
-    out = "\n".join(lines)
-    # grades: A -> B, B -> D for one, C -> A
-    out = out.replace("新交通システムの構築\tA", "新交通システムの構築\tB")
-    out = out.replace("\t除雪作業効率化\tB", "\t除雪作業効率化\tD")
-    out = out.replace("電子文書管理・電子決裁システム導入\tC", "電子文書管理・電子決裁システム導入\tA")
-    out = re.sub(
-        r"<p>○新交通システムの構築（A）</p>.*?<p>○LINE",
-        '<p>○除雪作業効率化（D）</p> <ul style="list-style-type: none"> 装置の導入を見直します。 <p>○LINE',
-        out,
-    )
-    out = out.replace("○電子文書管理・電子決裁システム導入（C）", "○電子文書管理・電子決裁システム導入（A）")
-    out = out.replace("ウェブ会議の仕組みを利用した取組の拡充", "オンライン相談の拡充")
-    # LINE: one more actual
-    out = out.replace("\t実績\t—\t11,768人\t16,608人\t", "\t実績\t—\t11,768人\t16,608人\t18,210人")
-    # remove 電子契約システム導入 (its table row and its sheet)
-    out = out.replace("\t電子契約システム導入\tB\n", "")
-    out = re.sub(r"\n電子契約システム導入\t.*?\n\n", "\n", out, flags=re.S)
-    # add 観光DXの推進 in 産業のDX, graded C, with its summary and sheet
-    out = out.replace(
-        "農業DXに向けたデジタル技術の活用推進\tB\n進捗状況B以外の概要\t\n該当なし\t",
-        "農業DXに向けたデジタル技術の活用推進\tB\n観光DXの推進\tC\n進捗状況B以外の概要\t\n"
-        '<p>○観光DXの推進（C）</p> <ul style="list-style-type: none"> 登録者数が目標に届きませんでした。 ',
-    )
-    return out + "\n\n" + NEW_SHEET
-
-
 @pytest.fixture(scope="module")
-def doc2024(text: str) -> Document:
-    return parse_report_text(fy2024(text), source="fy2024")
+def doc2024(fy2024_text: str) -> Document:
+    return parse_report_text(fy2024_text, source="fy2024")
 
 
 def test_it_parses_a_rewritten_fy2024_report(doc2024: Document) -> None:
@@ -522,8 +449,8 @@ def test_it_reads_the_added_project_with_three_indicators(doc2024: Document) -> 
     assert line["actuals"] == {"2022": 11768, "2023": 16608, "2024": 18210}
 
 
-def test_it_rejects_results_of_another_year(text: str) -> None:
-    wrong = fy2024(text).replace(
+def test_it_rejects_results_of_another_year(fy2024_text: str) -> None:
+    wrong = fy2024_text.replace(
         "R6（2024）年度 主な取組と成果\t<p>①令和5（2023）年8月1日",
         "R5（2023）年度 主な取組と成果\t<p>①令和5（2023）年8月1日",
     )

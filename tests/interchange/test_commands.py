@@ -151,3 +151,30 @@ def test_it_reports_a_missing_file(db: None, tmp_path: Path) -> None:
     code, _, err = run("import-report", str(tmp_path / "nope.txt"))
     assert code == 2
     assert "cannot read file" in err
+
+
+def test_it_imports_next_years_report_and_keeps_this_years(db: None, tmp_path: Path, fy2024_text: str) -> None:
+    run("import-report", str(SEED_PATH))
+    next_year = tmp_path / "fy2024.txt"
+    next_year.write_text(fy2024_text, encoding="utf-8")
+    code, out, err = run("import-report", str(next_year))
+    assert code == 0, err
+    assert "fiscal year 2024" in out
+    with scopes_disabled():
+        grades = {
+            (r.project.name, r.fiscal_year): r.grade.code
+            for r in ProjectReport.objects.select_related("project", "grade")
+        }
+        line = Project.objects.get(name="LINEによる情報発信")
+        actuals = {
+            v.fiscal_year: v.as_number() for v in line.indicators.get().values.all() if v.kind == "actual"
+        }
+    assert grades[("新交通システムの構築", 2023)] == "A"
+    assert grades[("新交通システムの構築", 2024)] == "B"
+    assert grades[("除雪作業効率化", 2024)] == "D"
+    assert grades[("観光DXの推進", 2024)] == "C"
+    assert ("観光DXの推進", 2023) not in grades
+    assert ("電子契約システム導入", 2023) in grades and ("電子契約システム導入", 2024) not in grades
+    assert actuals == {2022: 11768, 2023: 16608, 2024: 18210}
+    code, out, _ = run("import-report", str(next_year))
+    assert "nothing changed" in out
