@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "shinchoku.tenancy",
     "shinchoku.plans",
     "shinchoku.interchange",
+    "shinchoku.cycle",
     "shinchoku.documents",
     "shinchoku.web",
 ]

@@ -173,8 +173,8 @@ def suggest_overall_grade(
 ) -> GradeDefinition | None:
     """The overall suggestion from the schedule status and the indicator items' grades (None = ungraded).
 
-    ``indicator_grades`` are the items' effective grades (HQ's, else the department's, else the rule's), so
-    an item re-graded by a person feeds the overall suggestion.
+    The services pass the items' *rule* grades (ItemEvaluation.suggested_grade), so a person's item override
+    cannot move the suggestion that a differing final grade must be justified against.
     """
     grade_scale = _as_scale(scale)
     band = combine_bands(

@@ -44,7 +44,7 @@ def short_year(fiscal_year: int) -> str:
 
 def _tick_label(value: float, step: float) -> str:
     if float(step).is_integer():
-        return f"{int(round(value)):,}"
+        return f"{round(value):,}"
     return f"{value:,.{min(decimals_of(round(step, 6)), 3)}f}"
 
 
@@ -87,7 +87,7 @@ def indicator_svg(indicator: IndicatorView) -> str:
         f'<desc id="{indicator.chart_id}-d">{escape(chart_description(indicator))}</desc>',
     ]
     # Grid and value axis.
-    ticks = int(round(top / step))
+    ticks = round(top / step)
     for i in range(ticks + 1):
         value = step * i
         y = y_of(value)
@@ -100,8 +100,10 @@ def indicator_svg(indicator: IndicatorView) -> str:
             f"{escape(_tick_label(value, step))}</text>"
         )
     if indicator.unit:
-        out.append(f'<text x="{PAD_LEFT - 6}" y="{PAD_TOP - 12}" text-anchor="end" fill="#333">'
-                   f"（{escape(indicator.unit)}）</text>")
+        out.append(
+            f'<text x="{PAD_LEFT - 6}" y="{PAD_TOP - 12}" text-anchor="end" fill="#333">'
+            f"（{escape(indicator.unit)}）</text>"
+        )
     # Target bars and year labels.
     bar_w = min(44.0, slot * 0.5)
     points: list[tuple[float, float, str]] = []

@@ -286,3 +286,68 @@ def project_named(city: Municipality) -> Callable[[str], Project]:
             return Project.objects.select_related("plan").get(plan__municipality=city, name=name)
 
     return get
+
+
+@pytest.fixture
+def cycle_2024(city: Municipality, alice: AbstractBaseUser) -> Any:
+    """FY2024 opened by Alice, due 2025-05-31: one draft report per project."""
+    import datetime as dt
+
+    from shinchoku.cycle.services import cycle_open
+    from shinchoku.plans.models import Plan
+
+    with scope(municipality=city):
+        plan = Plan.objects.get(municipality=city)
+    return cycle_open(plan=plan, fiscal_year=2024, due_date=dt.date(2025, 5, 31), by=alice)
+
+
+@pytest.fixture
+def report_of(city: Municipality) -> Callable[[str, int], Any]:
+    """The report of a project (by name) for a fiscal year, fresh from the database."""
+    from shinchoku.plans.models import ProjectReport
+
+    def get(name: str, fiscal_year: int = 2024) -> ProjectReport:
+        with scope(municipality=city):
+            return ProjectReport.objects.select_related("project__plan", "grade").get(
+                project__name=name, fiscal_year=fiscal_year
+            )
+
+    return get
+
+
+@pytest.fixture
+def grow_city(city: Municipality) -> Callable[[int], None]:
+    """Add ``n`` more projects (each with a department, an indicator and a published FY2023 report)."""
+
+    def grow(n: int) -> None:
+        document = copy.deepcopy(KASHIWAZAKI)
+        for i in range(n):
+            document["projects"].append(
+                _project(
+                    name=f"追加事業{i}",
+                    pillar="行政のDX",
+                    policy="その他",
+                    departments=[f"追加課{i}"],
+                    schedule=[{"track": None, "cells": {"2023": "実施"}}],
+                    indicators=[
+                        {
+                            "name": f"追加指標{i}",
+                            "unit": "件",
+                            "direction": "higher",
+                            "qualifier": None,
+                            "note": None,
+                            "targets": {"2023": 10},
+                            "actuals": {"2023": 5 + i},
+                        }
+                    ],
+                    grade="C",
+                    results=["実施しました。"],
+                    challenges=["課題があります。"],
+                    next_year=["継続します。"],
+                    non_b_summary=["遅れています。"],
+                )
+            )
+        document_load(document=document)
+
+    return grow
+

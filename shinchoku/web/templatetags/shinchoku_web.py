@@ -15,7 +15,7 @@ from shinchoku.plans.models import ReportState
 
 register = template.Library()
 
-STATE_LABELS: dict[str, str] = {"": "未着手", **{str(k): str(v) for k, v in ReportState.choices}}
+STATE_LABELS: dict[str, str] = {"": "未着手", "not_started": "未着手", **{str(k): str(v) for k, v in ReportState.choices}}
 
 
 @register.filter
@@ -46,9 +46,8 @@ def wareki_date(value: dt.date | dt.datetime | None) -> str:
 def state_badge(state: str | None, overdue: bool = False) -> SafeString:
     """A state badge: 未着手 / 作成中 / 提出済み / 差戻し / 承認済み / 公表済み, plus 期限超過 when overdue."""
     key = str(state or "")
-    badge = format_html(
-        '<span class="badge badge--{}">{}</span>', key or "none", STATE_LABELS.get(key, key)
-    )
+    css = "none" if key in ("", "not_started") else key
+    badge = format_html('<span class="badge badge--{}">{}</span>', css, STATE_LABELS.get(key, key))
     if overdue:
         badge = format_html('{} <span class="badge badge--overdue">期限超過</span>', badge)
     return badge
@@ -76,3 +75,24 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+
+@register.filter
+def audit_label(action: str) -> str:
+    from shinchoku.cycle.selectors import audit_label as label
+
+    return label(action)
+
+
+@register.filter
+def audit_value(value: Any) -> str:
+    """A before/after JSON value, short and readable (dicts as 「key: value」 lines)."""
+    if value is None or value == "" or value == {} or value == []:
+        return "—"
+    if isinstance(value, dict):
+        return "／".join(f"{k}: {audit_value(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "・".join(audit_value(v) for v in value)
+    text = str(value)
+    return text if len(text) <= 120 else text[:119] + "…"

@@ -1,0 +1,430 @@
+"""Reads of the reporting cycle that matter: completion, dashboard, audit, history, visibility.
+
+Each runs inside ``scope(municipality=...)`` (the web middleware provides it; tests and commands open one)
+and costs a constant number of queries, whatever the number of projects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from shinchoku.cycle.evaluation import achievement_rate
+from shinchoku.cycle.models import AuditEntry, ItemEvaluation, ReportingCycle, ReportTransition
+from shinchoku.cycle.workflow import TRANSITIONS
+from shinchoku.permissions import editable_department_ids, sees_all_projects
+from shinchoku.plans.models import (
+    GradeDefinition,
+    Indicator,
+    IndicatorValue,
+    Pillar,
+    Plan,
+    Project,
+    ProjectDepartment,
+    ProjectReport,
+    ReportState,
+    ValueKind,
+)
+from shinchoku.plans.selectors import plan_for_fiscal_year
+from shinchoku.tenancy.models import Department, Municipality
+
+NOT_STARTED = "not_started"
+COMPLETION_STATES: dict[str, str] = {NOT_STARTED: "未着手", **dict(ReportState.choices)}
+# States in which the department still owes its report.
+OUTSTANDING_STATES = frozenset({NOT_STARTED, ReportState.DRAFT, ReportState.RETURNED})
+
+
+# -- indicator values ------------------------------------------------------------------------------------------
+
+
+def _revision_key(value: IndicatorValue) -> tuple[bool, dt.date | None, int]:
+    return (value.revision_id is not None, value.revision.revised_on if value.revision else None, value.pk or 0)
+
+
+def current_values(values: Iterable[IndicatorValue]) -> dict[tuple[int, str, int], IndicatorValue]:
+    """(indicator id, kind, fiscal year) → the value in force: the latest revision's, else the adopted one."""
+    best: dict[tuple[int, str, int], IndicatorValue] = {}
+    for value in values:
+        key = (value.indicator_id, value.kind, value.fiscal_year)
+        if key not in best or _revision_key(value) > _revision_key(best[key]):
+            best[key] = value
+    return best
+
+
+def indicator_values_current(*, indicator_ids: Iterable[int]) -> dict[tuple[int, str, int], IndicatorValue]:
+    """One query: every current target and actual of the given indicators."""
+    return current_values(IndicatorValue.objects.filter(indicator_id__in=list(indicator_ids)).select_related("revision"))
+
+
+# -- visibility --------------------------------------------------------------------------------------------------
+
+
+def projects_visible_to(*, user: Any, plan: Plan) -> QuerySet[Project]:
+    """The plan's projects ``user`` may see: all for DX staff, HQ and viewers; a department editor's own
+    departments' projects; nothing for anyone else (other municipalities, anonymous)."""
+    projects = Project.objects.filter(plan=plan).order_by("position")
+    if sees_all_projects(user, plan.municipality_id):
+        return projects
+    department_ids = editable_department_ids(user, plan.municipality_id)
+    if not department_ids:
+        return projects.none()
+    return projects.filter(department_links__department_id__in=department_ids).distinct()
+
+
+# -- completion --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CompletionRow:
+    project: Project
+    departments: list[Department]
+    report: ProjectReport | None
+    state: str  # not_started / draft / submitted / returned / approved / published
+    overdue: bool
+
+    @property
+    def state_label(self) -> str:
+        return COMPLETION_STATES[self.state]
+
+
+@dataclass
+class DepartmentCompletion:
+    department: Department | None  # None: projects with no department set
+    rows: list[CompletionRow] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return _count_states(self.rows)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for row in self.rows if row.overdue)
+
+    @property
+    def outstanding(self) -> int:
+        return sum(1 for row in self.rows if row.state in OUTSTANDING_STATES)
+
+
+@dataclass
+class CycleCompletion:
+    cycle: ReportingCycle
+    today: dt.date
+    rows: list[CompletionRow]
+    departments: list[DepartmentCompletion]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return _count_states(self.rows)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for row in self.rows if row.overdue)
+
+    @property
+    def days_left(self) -> int:
+        return (self.cycle.due_date - self.today).days
+
+
+def _count_states(rows: Iterable[CompletionRow]) -> dict[str, int]:
+    counted = Counter(row.state for row in rows)
+    return {state: counted.get(state, 0) for state in COMPLETION_STATES}
+
+
+def cycle_completion(*, cycle: ReportingCycle, today: dt.date | None = None) -> CycleCompletion:
+    """Per project and per department: the report's state and whether it is overdue. Three queries."""
+    today = today or timezone.localdate()
+    projects = list(
+        Project.objects.filter(plan_id=cycle.plan_id)
+        .prefetch_related(
+            Prefetch("department_links", queryset=ProjectDepartment.objects.select_related("department"))
+        )
+        .order_by("position")
+    )
+    reports = {
+        r.project_id: r for r in ProjectReport.objects.filter(project__plan_id=cycle.plan_id, fiscal_year=cycle.fiscal_year)
+    }
+    late = today > cycle.due_date and not cycle.is_published
+    rows: list[CompletionRow] = []
+    by_department: dict[int | None, DepartmentCompletion] = {}
+    for project in projects:
+        report = reports.get(project.pk)
+        state = report.state if report else NOT_STARTED
+        departments = [link.department for link in project.department_links.all()]
+        row = CompletionRow(
+            project=project, departments=departments, report=report, state=state,
+            overdue=late and state in OUTSTANDING_STATES,
+        )
+        rows.append(row)
+        for department in departments or [None]:
+            key = department.pk if department else None
+            by_department.setdefault(key, DepartmentCompletion(department=department)).rows.append(row)
+    ordered = sorted(by_department.values(), key=lambda d: (d.department is None, d.department.name if d.department else ""))
+    return CycleCompletion(cycle=cycle, today=today, rows=rows, departments=ordered)
+
+
+def cycle_for(*, plan: Plan, fiscal_year: int) -> ReportingCycle | None:
+    return ReportingCycle.objects.filter(plan=plan, fiscal_year=fiscal_year).first()
+
+
+def open_cycles(*, municipality: Municipality) -> list[ReportingCycle]:
+    """Cycles not yet published, newest year first (the remind command's and the home page's work list)."""
+    return list(
+        ReportingCycle.objects.filter(municipality=municipality, published_at__isnull=True)
+        .select_related("plan")
+        .order_by("-fiscal_year")
+    )
+
+
+# -- one report --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ItemRow:
+    item: ItemEvaluation
+    indicator: Indicator | None
+    target: IndicatorValue | None
+    actual: IndicatorValue | None
+
+    @property
+    def achievement_rate(self) -> Decimal | None:
+        return self.item.achievement_rate
+
+
+def report_items(*, report: ProjectReport) -> list[ItemRow]:
+    """The report's evaluation items with their current target and actual (three queries)."""
+    items = list(
+        ItemEvaluation.objects.filter(report=report)
+        .select_related("indicator", "suggested_grade", "department_grade", "final_grade")
+        .order_by("position")
+    )
+    values = indicator_values_current(indicator_ids=[i.indicator_id for i in items if i.indicator_id])
+    rows = []
+    for item in items:
+        target = actual = None
+        if item.indicator_id:
+            target = values.get((item.indicator_id, ValueKind.TARGET, report.fiscal_year))
+            actual = values.get((item.indicator_id, ValueKind.ACTUAL, report.fiscal_year))
+        rows.append(ItemRow(item=item, indicator=item.indicator, target=target, actual=actual))
+    return rows
+
+
+@dataclass
+class HistoryItem:
+    at: dt.datetime
+    actor: Any
+    kind: str  # "transition" or "change"
+    action: str  # the transition name, or the audit action code
+    label: str  # Japanese
+    comment: str = ""
+    before: Any = None
+    after: Any = None
+
+
+AUDIT_LABELS: dict[str, str] = {
+    "report.results.updated": "主な取組と成果を更新",
+    "report.challenges.updated": "課題と今後の展開を更新",
+    "report.next_year.updated": "次年度の主な取組を更新",
+    "report.non_b_summary.updated": "進捗状況B以外の概要を更新",
+    "report.result_tables.updated": "成果の表を更新",
+    "report.actual.updated": "実績を更新",
+    "report.schedule_status.updated": "スケジュールの進捗を更新",
+    "report.department_grade.updated": "担当部署の評価を更新",
+    "report.department_comment.updated": "担当部署のコメントを更新",
+    "report.item_grade.updated": "評価項目の評価を更新",
+    "report.suggested_grade.updated": "評価案が変わりました",
+    "report.created": "報告を作成",
+    "report.submitted": "提出",
+    "report.returned": "差戻し",
+    "report.approved": "承認",
+    "report.reopened": "再開",
+    "report.published": "公表",
+    "cycle.opened": "進行管理を開始",
+    "cycle.published": "年度を公表",
+    "cycle.unpublished": "年度の公表を取消し（報告の再開）",
+    "cycle.due_date.updated": "提出期限を変更",
+    "plan.indicator.target.updated": "目標値を変更",
+    "plan.indicator.created": "目標指標を追加",
+    "plan.indicator.updated": "目標指標を更新",
+    "plan.project.created": "個別事業計画を追加",
+    "plan.project.updated": "個別事業計画を更新",
+    "plan.project.departments.updated": "担当部署を変更",
+    "plan.revision.created": "計画の改定を登録",
+    "tenancy.department.created": "部署を追加",
+    "tenancy.department.updated": "部署を更新",
+    "cycle.thresholds.updated": "評価基準を変更",
+}
+
+
+def audit_label(action: str) -> str:
+    return AUDIT_LABELS.get(action, action)
+
+
+def report_history(*, report: ProjectReport) -> list[HistoryItem]:
+    """The report's workflow steps and field changes, oldest first (two queries)."""
+    items: list[HistoryItem] = []
+    for transition in ReportTransition.objects.filter(report=report).select_related("actor"):
+        known = TRANSITIONS.get(transition.name)
+        items.append(
+            HistoryItem(
+                at=transition.at, actor=transition.actor, kind="transition", action=transition.name,
+                label=known.label if known else transition.name, comment=transition.comment,
+                before=transition.from_state, after=transition.to_state,
+            )
+        )
+    changes = AuditEntry.objects.filter(
+        object_type="plans.projectreport", object_id=report.pk, action__endswith=".updated"
+    ).select_related("actor")
+    for entry in changes:
+        items.append(
+            HistoryItem(
+                at=entry.at, actor=entry.actor, kind="change", action=entry.action,
+                label=audit_label(entry.action), before=entry.before, after=entry.after,
+            )
+        )
+    items.sort(key=lambda item: item.at)
+    return items
+
+
+# -- audit -------------------------------------------------------------------------------------------------------
+
+
+def audit_for_project(*, project: Project, limit: int = 200) -> list[AuditEntry]:
+    """Newest first: everything recorded about the project (its reports, indicators, targets)."""
+    return list(AuditEntry.objects.filter(project=project).select_related("actor").order_by("-at", "-pk")[:limit])
+
+
+def audit_for_municipality(
+    *, municipality: Municipality, limit: int = 200, action_prefix: str = "", before: dt.datetime | None = None
+) -> list[AuditEntry]:
+    """Newest first; ``action_prefix`` ("report.", "plan.") filters, ``before`` pages back in time."""
+    entries = AuditEntry.objects.filter(municipality=municipality)
+    if action_prefix:
+        entries = entries.filter(action__startswith=action_prefix)
+    if before is not None:
+        entries = entries.filter(at__lt=before)
+    return list(entries.select_related("actor", "project").order_by("-at", "-pk")[:limit])
+
+
+# -- dashboard ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PillarGrades:
+    pillar: Pillar
+    counts: list[tuple[GradeDefinition, int]]  # in scale order
+    ungraded: int
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.counts) + self.ungraded
+
+
+@dataclass
+class KpiPoint:
+    fiscal_year: int
+    target: IndicatorValue | None
+    actual: IndicatorValue | None
+
+    @property
+    def achievement_rate(self) -> Decimal | None:
+        if self.target is None or self.actual is None:
+            return None
+        return achievement_rate(
+            actual=self.actual.value, target=self.target.value, direction=self.target.indicator.direction
+        )
+
+
+@dataclass
+class KpiSeries:
+    project: Project
+    indicator: Indicator
+    points: list[KpiPoint]
+
+
+@dataclass
+class NonBRow:
+    project: Project
+    report: ProjectReport
+    grade: GradeDefinition
+
+
+@dataclass
+class Dashboard:
+    municipality: Municipality
+    fiscal_year: int
+    plan: Plan | None
+    cycle: ReportingCycle | None
+    grades: list[GradeDefinition]
+    grade_distribution: list[PillarGrades]
+    completion: dict[str, int]
+    kpi_series: list[KpiSeries]
+    non_b: list[NonBRow]
+
+
+def dashboard(*, municipality: Municipality, fiscal_year: int) -> Dashboard:
+    """Grade distribution per pillar (final grades), completion counts, KPI series (target vs actual by fiscal
+    year, every indicator of the plan) and the projects not graded as planned. Constant queries."""
+    cycle = ReportingCycle.objects.filter(municipality=municipality, fiscal_year=fiscal_year).select_related("plan").first()
+    plan = cycle.plan if cycle else plan_for_fiscal_year(municipality=municipality, fiscal_year=fiscal_year)
+    grades = list(GradeDefinition.objects.filter(municipality=municipality).order_by("position"))
+    if plan is None:
+        return Dashboard(municipality, fiscal_year, None, cycle, grades, [], dict.fromkeys(COMPLETION_STATES, 0), [], [])
+    projects = list(Project.objects.filter(plan=plan).select_related("pillar").order_by("position"))
+    reports = {
+        r.project_id: r
+        for r in ProjectReport.objects.filter(project__plan=plan, fiscal_year=fiscal_year).select_related("grade")
+    }
+    pillars = list(Pillar.objects.filter(plan=plan).order_by("position"))
+    distribution = []
+    for pillar in pillars:
+        counted: Counter[int | None] = Counter(
+            reports[p.pk].grade_id if p.pk in reports else None for p in projects if p.pillar_id == pillar.pk
+        )
+        if not counted:
+            continue
+        distribution.append(
+            PillarGrades(pillar=pillar, counts=[(g, counted.get(g.pk, 0)) for g in grades], ungraded=counted.get(None, 0))
+        )
+    completion = Counter(reports[p.pk].state if p.pk in reports else NOT_STARTED for p in projects)
+    indicators = list(Indicator.objects.filter(project__plan=plan).order_by("project__position", "position"))
+    values = indicator_values_current(indicator_ids=[i.pk for i in indicators])
+    project_by_id = {p.pk: p for p in projects}
+    series = []
+    for indicator in indicators:
+        years = sorted({fy for (iid, _, fy) in values if iid == indicator.pk} | set(plan.fiscal_years))
+        points = []
+        for fy in years:
+            target = values.get((indicator.pk, ValueKind.TARGET, fy))
+            actual = values.get((indicator.pk, ValueKind.ACTUAL, fy))
+            for value in (target, actual):
+                if value is not None:
+                    value.indicator = indicator  # saves a query per point in achievement_rate
+            points.append(KpiPoint(fiscal_year=fy, target=target, actual=actual))
+        series.append(KpiSeries(project=project_by_id[indicator.project_id], indicator=indicator, points=points))
+    non_b = [
+        NonBRow(project=p, report=reports[p.pk], grade=reports[p.pk].grade)  # type: ignore[arg-type]
+        for p in projects
+        if p.pk in reports and reports[p.pk].grade is not None and not reports[p.pk].grade.as_planned  # type: ignore[union-attr]
+    ]
+    return Dashboard(
+        municipality=municipality,
+        fiscal_year=fiscal_year,
+        plan=plan,
+        cycle=cycle,
+        grades=grades,
+        grade_distribution=distribution,
+        completion={state: completion.get(state, 0) for state in COMPLETION_STATES},
+        kpi_series=series,
+        non_b=non_b,
+    )

@@ -1,0 +1,70 @@
+"""Every write of the reporting cycle: one named, keyword-only function per operation, one transaction each.
+
+The web UI imports from here; the errors are re-exported so one import line serves a view.
+"""
+
+from shinchoku.cycle.errors import (
+    CycleAlreadyOpen,
+    CycleError,
+    FieldChange,
+    IncompleteReport,
+    InvalidActualValue,
+    InvalidInput,
+    NotPermitted,
+    ReportConflict,
+    ReportLocked,
+    TransitionNotAllowed,
+    YearLocked,
+)
+from shinchoku.cycle.services.cycle import cycle_due_date_set, cycle_open, cycle_publish
+from shinchoku.cycle.services.plan import (
+    department_create,
+    department_update,
+    indicator_create,
+    indicator_update,
+    plan_indicator_target_set,
+    plan_revision_create,
+    project_create,
+    project_departments_set,
+    project_update,
+    thresholds_set,
+)
+from shinchoku.cycle.services.report import (
+    report_approve,
+    report_reopen,
+    report_return,
+    report_save,
+    report_submit,
+)
+
+__all__ = [
+    "CycleAlreadyOpen",
+    "CycleError",
+    "FieldChange",
+    "IncompleteReport",
+    "InvalidActualValue",
+    "InvalidInput",
+    "NotPermitted",
+    "ReportConflict",
+    "ReportLocked",
+    "TransitionNotAllowed",
+    "YearLocked",
+    "cycle_due_date_set",
+    "cycle_open",
+    "cycle_publish",
+    "department_create",
+    "department_update",
+    "indicator_create",
+    "indicator_update",
+    "plan_indicator_target_set",
+    "plan_revision_create",
+    "project_create",
+    "project_departments_set",
+    "project_update",
+    "report_approve",
+    "report_reopen",
+    "report_return",
+    "report_save",
+    "report_submit",
+    "thresholds_set",
+]

@@ -1,0 +1,370 @@
+"""What DX staff need to keep the plan up to date: targets (effective-dated), projects, indicators,
+departments, revisions and the evaluation thresholds. Small functions, each audited as ``plan.*``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django_scopes import scope
+
+from shinchoku import wareki
+from shinchoku.cycle.errors import InvalidInput, NotPermitted, YearLocked
+from shinchoku.cycle.models import EvaluationThresholds, ReportingCycle
+from shinchoku.cycle.parsing import NotANumber, format_value, parse_number
+from shinchoku.cycle.selectors import current_values
+from shinchoku.cycle.services._audit import audit_record
+from shinchoku.cycle.services.cycle import _create_reports
+from shinchoku.cycle.services.report import evaluate_report
+from shinchoku.cycle.workflow import EDITABLE_STATES
+from shinchoku.permissions import Action, can
+from shinchoku.plans.models import (
+    Direction,
+    Indicator,
+    IndicatorValue,
+    Pillar,
+    Plan,
+    PlanRevision,
+    Policy,
+    Project,
+    ProjectDepartment,
+    ProjectReport,
+    ReportState,
+    ValueKind,
+)
+from shinchoku.tenancy.models import Department, Municipality
+
+
+@contextmanager
+def _editing(municipality_id: int, by: Any, target: Any) -> Iterator[None]:
+    with scope(municipality=municipality_id), transaction.atomic():
+        if by is not None and not can(by, Action.EDIT_PLAN, target):
+            raise NotPermitted("計画を編集する権限がありません。")
+        yield
+
+
+def _year_locked(plan_id: int, fiscal_year: int) -> bool:
+    return ReportingCycle.objects.filter(plan_id=plan_id, fiscal_year=fiscal_year, published_at__isnull=False).exists()
+
+
+def _required(value: str, label: str, field: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(f"{label}を入力してください。", field=field)
+    return value
+
+
+# -- targets ---------------------------------------------------------------------------------------------------
+
+
+def plan_indicator_target_set(
+    *,
+    indicator: Indicator,
+    fiscal_year: int,
+    value: str | Decimal | int | float,
+    revision: PlanRevision | None,
+    by: Any,
+) -> IndicatorValue:
+    """Set the target of ``fiscal_year`` as of ``revision`` (None = as adopted).
+
+    Effective-dated: a revision adds its own row and never overwrites the adopted value, so history keeps
+    what the plan said when. Refused for a published (locked) year. The open report of that year is
+    re-evaluated, since its suggestion depends on the target.
+    """
+    plan = indicator.project.plan
+    with _editing(plan.municipality_id, by, plan):
+        if fiscal_year not in plan.fiscal_years:
+            raise InvalidInput(f"{wareki.format_fiscal_year(fiscal_year)}は計画期間の外です。", field="fiscal_year")
+        if revision is not None and revision.plan_id != plan.pk:
+            raise InvalidInput("この計画の改定ではありません。", field="revision")
+        if _year_locked(plan.pk, fiscal_year):
+            raise YearLocked(f"{wareki.format_fiscal_year(fiscal_year)}は公表済みのため、目標値を変更できません。")
+        try:
+            parsed = parse_number(str(value), unit=indicator.unit, allow_not_applicable=False)
+        except NotANumber as exc:
+            raise InvalidInput(str(exc), field="value") from exc
+        if parsed.value is None:
+            raise InvalidInput("目標値を入力してください。", field="value")
+        rows = list(
+            IndicatorValue.objects.filter(indicator=indicator, kind=ValueKind.TARGET, fiscal_year=fiscal_year)
+            .select_related("revision")
+        )
+        in_force = current_values(rows).get((indicator.pk, ValueKind.TARGET, fiscal_year))
+        row = next((r for r in rows if r.revision_id == (revision.pk if revision else None)), None)
+        if row is not None and row.value == parsed.value and row.decimals == parsed.decimals:
+            return row
+        if row is None:
+            row = IndicatorValue.objects.create(
+                indicator=indicator, kind=ValueKind.TARGET, fiscal_year=fiscal_year, value=parsed.value,
+                decimals=parsed.decimals, revision=revision,
+            )
+        else:
+            row.value, row.decimals = parsed.value, parsed.decimals
+            row.save(update_fields=["value", "decimals"])
+        revision_label = f"{revision.revised_on:%Y-%m}" if revision else None
+        audit_record(
+            municipality=plan.municipality_id, by=by, action="plan.indicator.target.updated", obj=indicator,
+            project=indicator.project_id,
+            before={
+                "fiscal_year": fiscal_year,
+                "value": format_value(in_force.value, in_force.decimals) if in_force else None,
+                "revision": f"{in_force.revision.revised_on:%Y-%m}" if in_force and in_force.revision else None,
+            },
+            after={"fiscal_year": fiscal_year, "value": format_value(parsed.value, parsed.decimals), "revision": revision_label},
+        )
+        report = ProjectReport.objects.filter(project_id=indicator.project_id, fiscal_year=fiscal_year).first()
+        if report is not None and report.state in {*EDITABLE_STATES, ReportState.SUBMITTED}:
+            _ensure_indicator_item(report, indicator)
+            changes = evaluate_report(report, municipality_id=plan.municipality_id)
+            if changes:
+                report.save(update_fields=["suggested_grade"])
+        return row
+
+
+def _ensure_indicator_item(report: ProjectReport, indicator: Indicator) -> None:
+    from shinchoku.cycle.models import ItemEvaluation, ItemKind
+
+    if not ItemEvaluation.objects.filter(report=report, indicator=indicator).exists():
+        last = ItemEvaluation.objects.filter(report=report).aggregate(m=Max("position"))["m"] or 0
+        ItemEvaluation.objects.create(report=report, kind=ItemKind.INDICATOR, indicator=indicator, position=last + 1)
+
+
+def plan_revision_create(*, plan: Plan, revised_on: dt.date, description: str, by: Any) -> PlanRevision:
+    with _editing(plan.municipality_id, by, plan):
+        revised_on = revised_on.replace(day=1)  # month precision, like the documents
+        if PlanRevision.objects.filter(plan=plan, revised_on=revised_on).exists():
+            raise InvalidInput(f"{revised_on:%Y年%m月}の改定は既に登録されています。", field="revised_on")
+        revision = PlanRevision.objects.create(
+            plan=plan, revised_on=revised_on, description=_required(description, "改定内容", "description")
+        )
+        audit_record(
+            municipality=plan.municipality_id, by=by, action="plan.revision.created", obj=revision,
+            after={"revised_on": f"{revised_on:%Y-%m}", "description": revision.description},
+        )
+        return revision
+
+
+# -- projects and indicators -----------------------------------------------------------------------------------
+
+
+def project_create(
+    *,
+    plan: Plan,
+    name: str,
+    pillar: Pillar,
+    by: Any,
+    policy: Policy | None = None,
+    departments: Sequence[Department] = (),
+    overview: str = "",
+    vision: str = "",
+    added_in_revision: PlanRevision | None = None,
+) -> Project:
+    """Add a project at the end of the plan; an open (unpublished) cycle gets its draft report at once."""
+    with _editing(plan.municipality_id, by, plan):
+        name = _required(name, "個別事業計画名", "name")
+        if pillar.plan_id != plan.pk or (policy is not None and policy.pillar_id != pillar.pk):
+            raise InvalidInput("柱・施策の組合せが正しくありません。", field="policy")
+        if Project.objects.filter(plan=plan, name=name).exists():
+            raise InvalidInput(f"「{name}」は既にあります。", field="name")
+        position = (Project.objects.filter(plan=plan).aggregate(m=Max("position"))["m"] or 0) + 1
+        project = Project.objects.create(
+            plan=plan, name=name, pillar=pillar, policy=policy, position=position, overview=overview.strip(),
+            vision=vision.strip(), added_in_revision=added_in_revision,
+        )
+        _set_departments(project, departments, plan.municipality_id)
+        audit_record(
+            municipality=plan.municipality_id, by=by, action="plan.project.created", obj=project, project=project,
+            after={"name": name, "pillar": pillar.name, "policy": policy.name if policy else None,
+                   "departments": [d.name for d in departments]},
+        )
+        for cycle in ReportingCycle.objects.filter(plan=plan, published_at__isnull=True):
+            _create_reports(plan=plan, fiscal_year=cycle.fiscal_year, projects=[project], municipality_id=plan.municipality_id)
+        return project
+
+
+PROJECT_FIELDS = {"name": "個別事業計画名", "overview": "事業概要", "vision": "目指す姿",
+                  "comprehensive_plan_area": "総合計画の分野", "comprehensive_plan_policy": "総合計画の施策"}
+
+
+def project_update(*, project: Project, by: Any, **fields: str) -> Project:
+    """Change text fields of a project (name, overview, vision, comprehensive_plan_area/_policy)."""
+    unknown = set(fields) - set(PROJECT_FIELDS)
+    if unknown:
+        raise TypeError(f"project_update(): unknown fields {sorted(unknown)}")
+    plan = project.plan
+    with _editing(plan.municipality_id, by, plan):
+        before: dict[str, str] = {}
+        after: dict[str, str] = {}
+        for name, value in fields.items():
+            value = (value or "").strip()
+            if name == "name":
+                value = _required(value, PROJECT_FIELDS[name], name)
+                if Project.objects.filter(plan=plan, name=value).exclude(pk=project.pk).exists():
+                    raise InvalidInput(f"「{value}」は既にあります。", field="name")
+            if getattr(project, name) != value:
+                before[name], after[name] = getattr(project, name), value
+                setattr(project, name, value)
+        if after:
+            project.save(update_fields=list(after))
+            audit_record(
+                municipality=plan.municipality_id, by=by, action="plan.project.updated", obj=project,
+                project=project, before=before, after=after,
+            )
+        return project
+
+
+def _set_departments(project: Project, departments: Sequence[Department], municipality_id: int) -> None:
+    if any(d.municipality_id != municipality_id for d in departments):
+        raise InvalidInput("他の自治体の部署は選べません。", field="departments")
+    ProjectDepartment.objects.filter(project=project).delete()
+    ProjectDepartment.objects.bulk_create(
+        ProjectDepartment(project=project, department=d, position=i) for i, d in enumerate(dict.fromkeys(departments))
+    )
+
+
+def project_departments_set(*, project: Project, departments: Sequence[Department], by: Any) -> Project:
+    """Replace the owning departments (first = the one the sheet lists first). Changes who may edit."""
+    plan = project.plan
+    with _editing(plan.municipality_id, by, plan):
+        before = [link.department.name for link in ProjectDepartment.objects.filter(project=project).select_related("department")]
+        after = [d.name for d in dict.fromkeys(departments)]
+        if before != after:
+            _set_departments(project, departments, plan.municipality_id)
+            audit_record(
+                municipality=plan.municipality_id, by=by, action="plan.project.departments.updated", obj=project,
+                project=project, before=before, after=after,
+            )
+        return project
+
+
+def indicator_create(
+    *,
+    project: Project,
+    name: str,
+    by: Any,
+    unit: str = "",
+    direction: str = Direction.HIGHER,
+    qualifier: str = "",
+    note: str = "",
+) -> Indicator:
+    plan = project.plan
+    with _editing(plan.municipality_id, by, plan):
+        name = _required(name, "指標名", "name")
+        if direction not in Direction.values:
+            raise InvalidInput("方向の値が正しくありません。", field="direction")
+        if Indicator.objects.filter(project=project, name=name).exists():
+            raise InvalidInput(f"目標指標「{name}」は既にあります。", field="name")
+        position = (Indicator.objects.filter(project=project).aggregate(m=Max("position"))["m"] or 0) + 1
+        indicator = Indicator.objects.create(
+            project=project, name=name, unit=unit.strip(), direction=direction, qualifier=qualifier.strip(),
+            note=note.strip(), position=position,
+        )
+        audit_record(
+            municipality=plan.municipality_id, by=by, action="plan.indicator.created", obj=indicator, project=project,
+            after={"name": name, "unit": indicator.unit, "direction": direction},
+        )
+        return indicator
+
+
+INDICATOR_FIELDS = {"name": "指標名", "unit": "単位", "direction": "方向", "qualifier": "付記", "note": "注記"}
+
+
+def indicator_update(*, indicator: Indicator, by: Any, **fields: str) -> Indicator:
+    unknown = set(fields) - set(INDICATOR_FIELDS)
+    if unknown:
+        raise TypeError(f"indicator_update(): unknown fields {sorted(unknown)}")
+    plan = indicator.project.plan
+    with _editing(plan.municipality_id, by, plan):
+        before: dict[str, str] = {}
+        after: dict[str, str] = {}
+        for name, value in fields.items():
+            value = (value or "").strip()
+            if name == "name":
+                value = _required(value, INDICATOR_FIELDS[name], name)
+            if name == "direction" and value not in Direction.values:
+                raise InvalidInput("方向の値が正しくありません。", field="direction")
+            if getattr(indicator, name) != value:
+                before[name], after[name] = getattr(indicator, name), value
+                setattr(indicator, name, value)
+        if after:
+            try:
+                with transaction.atomic():
+                    indicator.save(update_fields=list(after))
+            except IntegrityError as exc:
+                raise InvalidInput(f"目標指標「{indicator.name}」は既にあります。", field="name") from exc
+            audit_record(
+                municipality=plan.municipality_id, by=by, action="plan.indicator.updated", obj=indicator,
+                project=indicator.project_id, before=before, after=after,
+            )
+        return indicator
+
+
+# -- departments and thresholds --------------------------------------------------------------------------------
+
+
+def department_create(*, municipality: Municipality, name: str, by: Any, email: str = "") -> Department:
+    with _editing(municipality.pk, by, municipality):
+        name = _required(name, "部署名", "name")
+        if Department.objects.filter(municipality=municipality, name=name).exists():
+            raise InvalidInput(f"「{name}」は既にあります。", field="name")
+        department = Department.objects.create(municipality=municipality, name=name, email=email.strip())
+        audit_record(
+            municipality=municipality, by=by, action="tenancy.department.created", obj=department,
+            after={"name": name, "email": department.email},
+        )
+        return department
+
+
+def department_update(*, department: Department, by: Any, name: str | None = None, email: str | None = None) -> Department:
+    with _editing(department.municipality_id, by, department.municipality):
+        before: dict[str, str] = {}
+        after: dict[str, str] = {}
+        for field, value in (("name", name), ("email", email)):
+            if value is None:
+                continue
+            value = value.strip()
+            if field == "name":
+                value = _required(value, "部署名", "name")
+                if Department.objects.filter(municipality_id=department.municipality_id, name=value).exclude(pk=department.pk).exists():
+                    raise InvalidInput(f"「{value}」は既にあります。", field="name")
+            if getattr(department, field) != value:
+                before[field], after[field] = getattr(department, field), value
+                setattr(department, field, value)
+        if after:
+            department.save(update_fields=list(after))
+            audit_record(
+                municipality=department.municipality_id, by=by, action="tenancy.department.updated", obj=department,
+                before=before, after=after,
+            )
+        return department
+
+
+def thresholds_set(
+    *, municipality: Municipality, a_min: Decimal, b_min: Decimal, c_min: Decimal, by: Any
+) -> EvaluationThresholds:
+    """Change the achievement-rate bands (percent). Open reports are re-evaluated with the new bands."""
+    with _editing(municipality.pk, by, municipality):
+        a_min, b_min, c_min = Decimal(a_min), Decimal(b_min), Decimal(c_min)
+        if not (a_min > b_min > c_min >= 0):
+            raise InvalidInput("基準は A > B > C ≧ 0 の順にしてください。", field="a_min")
+        thresholds, _ = EvaluationThresholds.objects.get_or_create(municipality=municipality)
+        before = {"a_min": str(thresholds.a_min), "b_min": str(thresholds.b_min), "c_min": str(thresholds.c_min)}
+        thresholds.a_min, thresholds.b_min, thresholds.c_min = a_min, b_min, c_min
+        thresholds.save()
+        after = {"a_min": str(a_min), "b_min": str(b_min), "c_min": str(c_min)}
+        if before != after:
+            audit_record(
+                municipality=municipality, by=by, action="cycle.thresholds.updated", obj=thresholds,
+                before=before, after=after,
+            )
+            for report in ProjectReport.objects.filter(
+                project__plan__municipality=municipality, state__in=[*EDITABLE_STATES, ReportState.SUBMITTED]
+            ):
+                if evaluate_report(report, municipality_id=municipality.pk):
+                    report.save(update_fields=["suggested_grade"])
+        return thresholds

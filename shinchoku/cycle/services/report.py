@@ -1,0 +1,614 @@
+"""Writing a project report: saving the department's input, and the workflow transitions.
+
+Every function is one transaction, runs in the report's municipality scope (callers need not open one),
+checks ``shinchoku.permissions.can`` (``by=None`` means the system, e.g. a management command), locks the
+report row (SELECT … FOR UPDATE) so two saves cannot interleave, and writes audit rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django_scopes import scope
+
+from shinchoku.cycle.errors import (
+    FieldChange,
+    IncompleteReport,
+    InvalidActualValue,
+    InvalidInput,
+    NotPermitted,
+    ReportConflict,
+    ReportLocked,
+    TransitionNotAllowed,
+)
+from shinchoku.cycle.evaluation import (
+    GradeScale,
+    Thresholds,
+    achievement_rate,
+    schedule_item_grade,
+    suggest_item_grade,
+    suggest_overall_grade,
+)
+from shinchoku.cycle.models import (
+    AuditEntry,
+    EvaluationThresholds,
+    ItemEvaluation,
+    ItemKind,
+    ReportTransition,
+)
+from shinchoku.cycle.parsing import NotANumber, parse_number
+from shinchoku.cycle.selectors import indicator_values_current
+from shinchoku.cycle.services._audit import _actor, audit_record
+from shinchoku.cycle.workflow import (
+    APPROVE,
+    REOPEN,
+    RETURN,
+    STATE_LABELS,
+    SUBMIT,
+    IndicatorItemState,
+    Transition,
+    approve_problems,
+    check_transition,
+    report_is_editable,
+    submit_missing,
+)
+from shinchoku.permissions import Action, can
+from shinchoku.plans.models import (
+    GradeDefinition,
+    Indicator,
+    IndicatorValue,
+    ProjectReport,
+    ReportState,
+    ResultTable,
+    ResultTableRow,
+    ScheduleStatus,
+    ValueKind,
+)
+
+# Japanese names of the report's fields, for conflict screens and error messages.
+FIELD_LABELS: dict[str, str] = {
+    "results": "主な取組と成果",
+    "challenges": "「目指す姿」に向けた課題と今後の展開",
+    "next_year": "次年度の主な取組",
+    "non_b_summary": "進捗状況B以外の概要",
+    "result_tables": "成果の表",
+    "schedule_status": "スケジュールの進捗",
+    "department_grade": "担当部署の評価",
+    "department_comment": "担当部署のコメント",
+    "suggested_grade": "評価案",
+    "state": "状態",
+    "grade": "最終評価",
+}
+
+
+# -- helpers ---------------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def report_scope(report: ProjectReport) -> Iterator[int]:
+    """Enter the report's municipality scope (FK traversal uses the unscoped base manager) and a transaction."""
+    municipality_id = report.project.plan.municipality_id
+    with scope(municipality=municipality_id), transaction.atomic():
+        yield municipality_id
+
+
+def _lock(report: ProjectReport) -> ProjectReport:
+    return ProjectReport.objects.select_for_update().select_related("project__plan").get(pk=report.pk)
+
+
+def _items(value: Sequence[str] | str | None) -> list[str] | None:
+    """Text items as a list: a textarea's lines (bullets "・" dropped, blanks skipped) or a list as given."""
+    if value is None:
+        return None
+    lines = value.splitlines() if isinstance(value, str) else list(value)
+    return [line.strip().lstrip("・･").strip() for line in lines if line and line.strip().lstrip("・･").strip()]
+
+
+def _code(grade: GradeDefinition | None) -> str | None:
+    return grade.code if grade is not None else None
+
+
+def _check_grade(grade: GradeDefinition | None, municipality_id: int, what: str) -> None:
+    if grade is not None and grade.municipality_id != municipality_id:
+        raise InvalidInput(f"{what}がこの自治体の評価段階ではありません。", field=what)
+
+
+def grade_scale_for(municipality_id: int) -> GradeScale:
+    return GradeScale(GradeDefinition.objects.filter(municipality_id=municipality_id))
+
+
+def thresholds_for(municipality_id: int) -> Thresholds:
+    return Thresholds.of(EvaluationThresholds.objects.filter(municipality_id=municipality_id).first())
+
+
+def _bump(report: ProjectReport, fields: list[str]) -> None:
+    report.version += 1
+    report.save(update_fields=[*dict.fromkeys([*fields, "version", "updated_at"])])
+
+
+def ensure_items(report: ProjectReport) -> tuple[list[ItemEvaluation], dict[tuple[int, str, int], IndicatorValue]]:
+    """The report's evaluation items, creating missing ones (schedule; each indicator with a target for the year).
+
+    cycle_open creates them; reports that did not come from it (an imported year, reopened) get them here.
+    Returns the items and the current indicator values of the project.
+    """
+    items = list(ItemEvaluation.objects.filter(report=report).select_related("indicator", "department_grade"))
+    indicators = list(Indicator.objects.filter(project_id=report.project_id).order_by("position"))
+    values = indicator_values_current(indicator_ids=[i.pk for i in indicators])
+    if not any(i.kind == ItemKind.SCHEDULE for i in items):
+        items.append(ItemEvaluation.objects.create(report=report, kind=ItemKind.SCHEDULE, position=0))
+    known = {i.indicator_id for i in items}
+    for indicator in indicators:
+        if indicator.pk not in known and (indicator.pk, ValueKind.TARGET, report.fiscal_year) in values:
+            items.append(
+                ItemEvaluation.objects.create(
+                    report=report, kind=ItemKind.INDICATOR, indicator=indicator, position=len(items)
+                )
+            )
+    return items, values
+
+
+def evaluate_report(report: ProjectReport, *, municipality_id: int) -> list[tuple[str, Any, Any]]:
+    """Recompute item suggestions and the overall suggestion (cycle.evaluation decides); returns what changed.
+
+    Called by the services after anything that feeds a grade changes (actuals, targets, schedule status).
+    The overall suggestion combines the items' *rule* grades, not people's overrides, so it stays an
+    objective anchor: a final grade that differs from it needs a written rationale.
+    """
+    scale = grade_scale_for(municipality_id)
+    thresholds = thresholds_for(municipality_id)
+    items, values = ensure_items(report)
+    indicator_grades: list[GradeDefinition | None] = []
+    for item in items:
+        if item.kind == ItemKind.SCHEDULE:
+            rate = None
+            suggested = schedule_item_grade(schedule_status=report.schedule_status, scale=scale)
+        else:
+            target = values.get((item.indicator_id, ValueKind.TARGET, report.fiscal_year))
+            actual = values.get((item.indicator_id, ValueKind.ACTUAL, report.fiscal_year))
+            rate = None if item.not_applicable else achievement_rate(
+                actual=actual.value if actual else None,
+                target=target.value if target else None,
+                direction=item.indicator.direction,  # type: ignore[union-attr]
+            )
+            suggested = suggest_item_grade(rate=rate, scale=scale, thresholds=thresholds)
+            indicator_grades.append(suggested)
+        if item.achievement_rate != rate or item.suggested_grade_id != (suggested.pk if suggested else None):
+            item.achievement_rate = rate
+            item.suggested_grade = suggested
+            item.save(update_fields=["achievement_rate", "suggested_grade"])
+    overall = suggest_overall_grade(
+        schedule_status=report.schedule_status, indicator_grades=indicator_grades, scale=scale
+    )
+    changes: list[tuple[str, Any, Any]] = []
+    if report.suggested_grade_id != (overall.pk if overall else None):
+        before = _code(report.suggested_grade)
+        report.suggested_grade = overall
+        changes.append(("suggested_grade", before, _code(overall)))
+    return changes
+
+
+def _field_key(entry: AuditEntry) -> tuple[str, str]:
+    """(field key, Japanese label) of an audit row about a report, for conflicts."""
+    parts = entry.action.split(".")
+    if entry.action == "report.actual.updated":
+        data = entry.after or entry.before or {}
+        return f"actual:{data.get('indicator_id')}", f"実績（{data.get('indicator', '')}）"
+    if entry.action == "report.item_grade.updated":
+        data = entry.after or entry.before or {}
+        return f"item_grade:{data.get('item_id')}", f"評価項目の評価（{data.get('item', '')}）"
+    if len(parts) == 3 and parts[2] == "updated":
+        return parts[1], FIELD_LABELS.get(parts[1], parts[1])
+    return "state", FIELD_LABELS["state"]  # a workflow step
+
+
+def _display(entry: AuditEntry, data: Any) -> Any:
+    if entry.action == "report.actual.updated" and isinstance(data, dict):
+        return "該当なし" if data.get("not_applicable") else data.get("value")
+    if entry.action == "report.item_grade.updated" and isinstance(data, dict):
+        return data.get("grade")
+    if isinstance(data, dict) and "state" in data:
+        return STATE_LABELS.get(data["state"], data["state"])
+    return data
+
+
+def _conflict(report: ProjectReport, expected_version: int) -> ReportConflict:
+    entries = (
+        AuditEntry.objects.filter(
+            object_type="plans.projectreport", object_id=report.pk, object_version__gt=expected_version
+        )
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+    changes: dict[str, FieldChange] = {}
+    for entry in entries:
+        key, label = _field_key(entry)
+        actor = str(entry.actor) if entry.actor else ""
+        first = changes.get(key)
+        changes[key] = FieldChange(
+            field=key,
+            label=label,
+            before=first.before if first else _display(entry, entry.before),
+            after=_display(entry, entry.after),
+            actor=actor,
+        )
+    return ReportConflict(list(changes.values()), current_version=report.version)
+
+
+# -- saving ----------------------------------------------------------------------------------------------------
+
+
+def _parse_actuals(
+    report: ProjectReport, actuals: Mapping[int, str | None], items_by_indicator: dict[int, ItemEvaluation]
+) -> dict[int, Any]:
+    parsed: dict[int, Any] = {}
+    errors: dict[int, str] = {}
+    for indicator_id, text in actuals.items():
+        item = items_by_indicator.get(int(indicator_id))
+        if item is None:
+            errors[int(indicator_id)] = "この報告の目標指標ではありません。"
+            continue
+        try:
+            parsed[int(indicator_id)] = parse_number(text, unit=item.indicator.unit)  # type: ignore[union-attr]
+        except NotANumber as exc:
+            errors[int(indicator_id)] = str(exc)
+    if errors:
+        raise InvalidActualValue(errors)
+    return parsed
+
+
+def _save_result_tables(report: ProjectReport, tables: Sequence[Mapping[str, Any]]) -> tuple[list[Any], list[Any]]:
+    """Replace the result tables when they differ; returns (before, after) as plain data ((x, x) if same).
+
+    A table is ``{"after": index into results (-1 = before the first), "rows": [{"label", "value", "unit"}],
+    "total": {...} (optional)}``; values may be typed text ("1,234") or numbers.
+    """
+    stored = list(ResultTable.objects.filter(report=report).prefetch_related("rows").order_by("position"))
+
+    def plain_rows(table: ResultTable) -> dict[str, Any]:
+        rows = [{"label": r.label, "value": str(r.as_number()), "unit": r.unit} for r in table.rows.all() if not r.is_total]
+        totals = [{"label": r.label, "value": str(r.as_number()), "unit": r.unit} for r in table.rows.all() if r.is_total]
+        return {"after": table.after_item, "rows": rows, **({"total": totals[0]} if totals else {})}
+
+    before = [plain_rows(t) for t in stored]
+    wanted: list[tuple[int, list[tuple[str, Decimal, int, str, bool]]]] = []
+    for index, table in enumerate(tables):
+        rows = []
+        specs = [(r, False) for r in table.get("rows", [])] + ([(table["total"], True)] if table.get("total") else [])
+        for row, is_total in specs:
+            try:
+                number = parse_number(str(row["value"]), unit=row.get("unit", ""), allow_not_applicable=False)
+            except NotANumber as exc:
+                raise InvalidInput(f"成果の表{index + 1}「{row['label']}」：{exc}", field="result_tables") from exc
+            if number.value is None:
+                raise InvalidInput(f"成果の表{index + 1}「{row['label']}」の値を入力してください。", field="result_tables")
+            rows.append((str(row["label"]), number.value, number.decimals, str(row.get("unit", "")), is_total))
+        wanted.append((int(table.get("after", -1)), rows))
+    current = [
+        (t.after_item, [(r.label, r.value, r.decimals, r.unit, r.is_total) for r in t.rows.all()]) for t in stored
+    ]
+    if current == wanted:
+        return before, before
+    ResultTable.objects.filter(report=report).delete()
+    for position, (after_item, rows) in enumerate(wanted):
+        table = ResultTable.objects.create(report=report, position=position, after_item=after_item)
+        ResultTableRow.objects.bulk_create(
+            ResultTableRow(table=table, position=i, label=label, value=value, decimals=decimals, unit=unit, is_total=total)
+            for i, (label, value, decimals, unit, total) in enumerate(rows)
+        )
+    after = [plain_rows(t) for t in ResultTable.objects.filter(report=report).prefetch_related("rows").order_by("position")]
+    return before, after
+
+
+def report_save(
+    *,
+    report: ProjectReport,
+    by: Any,
+    expected_version: int,
+    results: Sequence[str] | str | None = None,
+    challenges: Sequence[str] | str | None = None,
+    next_year: Sequence[str] | str | None = None,
+    non_b_summary: Sequence[str] | str | None = None,
+    result_tables: Sequence[Mapping[str, Any]] | None = None,
+    actuals: Mapping[int, str | None] | None = None,
+    schedule_status: str | None = None,
+    department_grade: GradeDefinition | None = None,
+    item_grades: Mapping[int, GradeDefinition | None] | None = None,
+    comment: str | None = None,
+) -> ProjectReport:
+    """Save the department's input; ``None`` leaves a field as it is. Returns the saved report.
+
+    ``actuals`` maps indicator id → the text typed ("16,608", "３１．７", "" = no value, "該当なし" = n/a).
+    ``item_grades`` maps ItemEvaluation id → the department's grade of that item. Text fields accept a list
+    of items or one text (one item per line). Raises NotPermitted, ReportLocked (approved/published),
+    ReportConflict (``expected_version`` is stale — nothing saved, ``changes`` says what others changed),
+    InvalidActualValue (per indicator), InvalidInput. The version is bumped only when something changed.
+    """
+    with report_scope(report) as municipality_id:
+        current = _lock(report)
+        if by is not None and not can(by, Action.EDIT_REPORT, current):
+            raise NotPermitted("この報告を編集する権限がありません。")
+        if not report_is_editable(current):
+            raise ReportLocked(
+                f"「{STATE_LABELS[current.state]}」の報告は編集できません。"
+                + ("変更が必要な場合は企画政策課に再開を依頼してください。" if current.state != ReportState.SUBMITTED else "情報化推進本部の確認をお待ちください。")
+            )
+        if expected_version != current.version:
+            raise _conflict(current, expected_version)
+
+        items, _ = ensure_items(current)
+        items_by_indicator = {i.indicator_id: i for i in items if i.indicator_id}
+        parsed_actuals = _parse_actuals(current, actuals or {}, items_by_indicator)
+        if schedule_status is not None and schedule_status not in {"", *ScheduleStatus.values}:
+            raise InvalidInput("スケジュールの進捗の値が正しくありません。", field="schedule_status")
+        _check_grade(department_grade, municipality_id, "担当部署の評価")
+        items_by_id = {i.pk: i for i in items}
+        for item_id, grade in (item_grades or {}).items():
+            if int(item_id) not in items_by_id:
+                raise InvalidInput("この報告の評価項目ではありません。", field="item_grades")
+            _check_grade(grade, municipality_id, "評価項目の評価")
+
+        changes: list[tuple[str, Any, Any]] = []  # (field, before, after) of the report itself
+        extra: list[tuple[str, Any, Any]] = []  # (action, before, after) of actuals and items
+        for name, value in (
+            ("results", _items(results)),
+            ("challenges", _items(challenges)),
+            ("next_year", _items(next_year)),
+            ("non_b_summary", _items(non_b_summary)),
+        ):
+            if value is not None and value != getattr(current, name):
+                changes.append((name, getattr(current, name), value))
+                setattr(current, name, value)
+        if schedule_status is not None and schedule_status != current.schedule_status:
+            changes.append(("schedule_status", current.schedule_status, schedule_status))
+            current.schedule_status = schedule_status
+        if department_grade is not None and department_grade.pk != current.department_grade_id:
+            changes.append(("department_grade", _code(current.department_grade), department_grade.code))
+            current.department_grade = department_grade
+        if comment is not None and comment.strip() != current.department_comment:
+            changes.append(("department_comment", current.department_comment, comment.strip()))
+            current.department_comment = comment.strip()
+        if result_tables is not None:
+            before_tables, after_tables = _save_result_tables(current, result_tables)
+            if before_tables != after_tables:
+                changes.append(("result_tables", before_tables, after_tables))
+
+        extra.extend(_save_actuals(current, parsed_actuals, items_by_indicator))
+        for item_id, grade in (item_grades or {}).items():
+            item = items_by_id[int(item_id)]
+            if (grade.pk if grade else None) != item.department_grade_id:
+                label = item.indicator.name if item.indicator else "スケジュール"
+                extra.append(
+                    (
+                        "report.item_grade.updated",
+                        {"item_id": item.pk, "item": label, "grade": _code(item.department_grade)},
+                        {"item_id": item.pk, "item": label, "grade": _code(grade)},
+                    )
+                )
+                item.department_grade = grade
+                item.save(update_fields=["department_grade"])
+
+        if not changes and not extra:
+            return current
+        changes.extend(evaluate_report(current, municipality_id=municipality_id))
+        _bump(current, [name for name, _, _ in changes if name != "result_tables"])
+        for name, before, after in changes:
+            audit_record(
+                municipality=municipality_id, by=by, action=f"report.{name}.updated", obj=current,
+                project=current.project_id, before=before, after=after, object_version=current.version,
+            )
+        for action, before, after in extra:
+            audit_record(
+                municipality=municipality_id, by=by, action=action, obj=current,
+                project=current.project_id, before=before, after=after, object_version=current.version,
+            )
+        return current
+
+
+def _save_actuals(
+    report: ProjectReport, parsed: Mapping[int, Any], items_by_indicator: dict[int, ItemEvaluation]
+) -> list[tuple[str, Any, Any]]:
+    """Write actual values (revision-less IndicatorValue rows of the report's year); returns audit data."""
+    if not parsed:
+        return []
+    stored = {
+        v.indicator_id: v
+        for v in IndicatorValue.objects.filter(
+            indicator_id__in=list(parsed), kind=ValueKind.ACTUAL, fiscal_year=report.fiscal_year, revision__isnull=True
+        )
+    }
+    audit: list[tuple[str, Any, Any]] = []
+    for indicator_id, number in parsed.items():
+        item = items_by_indicator[indicator_id]
+        row = stored.get(indicator_id)
+        before = {
+            "indicator_id": indicator_id,
+            "indicator": item.indicator.name,  # type: ignore[union-attr]
+            "value": _format(row.value, row.decimals) if row else None,
+            "not_applicable": item.not_applicable,
+        }
+        after = {**before, "value": _format(number.value, number.decimals), "not_applicable": number.not_applicable}
+        if before == after and (row is None or row.decimals == number.decimals):
+            continue
+        if number.value is None:
+            if row is not None:
+                row.delete()
+        elif row is None:
+            IndicatorValue.objects.create(
+                indicator_id=indicator_id, kind=ValueKind.ACTUAL, fiscal_year=report.fiscal_year,
+                value=number.value, decimals=number.decimals,
+            )
+        else:
+            row.value, row.decimals = number.value, number.decimals
+            row.save(update_fields=["value", "decimals"])
+        if item.not_applicable != number.not_applicable:
+            item.not_applicable = number.not_applicable
+            item.save(update_fields=["not_applicable"])
+        if before != after:
+            audit.append(("report.actual.updated", before, after))
+    return audit
+
+
+def _format(value: Decimal | None, decimals: int) -> str | None:
+    return None if value is None else f"{value:.{decimals}f}"
+
+
+# -- transitions -----------------------------------------------------------------------------------------------
+
+
+def _apply(
+    transition: Transition,
+    *,
+    report: ProjectReport,
+    by: Any,
+    municipality_id: int,
+    comment: str = "",
+    fields: Sequence[str] = (),
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> ProjectReport:
+    """Move the (locked) report along ``transition`` and log it: ReportTransition + AuditEntry."""
+    from_state = report.state
+    report.state = transition.target
+    _bump(report, [*fields, "state"])
+    ReportTransition.objects.create(
+        report=report, name=transition.name, from_state=from_state, to_state=transition.target,
+        actor=_actor(by), comment=comment.strip(),
+    )
+    audit_record(
+        municipality=municipality_id, by=by, action=transition.audit_action, obj=report, project=report.project_id,
+        before={"state": from_state, **(before or {})},
+        after={"state": transition.target, **(after or {}), **({"comment": comment.strip()} if comment.strip() else {})},
+        object_version=report.version,
+    )
+    return report
+
+
+def report_submit(*, report: ProjectReport, by: Any, comment: str = "") -> ProjectReport:
+    """draft|returned → submitted. Refused with IncompleteReport (listing what is missing) unless complete."""
+    with report_scope(report) as municipality_id:
+        current = _lock(report)
+        check_transition(SUBMIT, report=current, user=by, comment=comment)
+        items = [i for i in ensure_items(current)[0] if i.kind == ItemKind.INDICATOR]
+        actual_ids = set(
+            IndicatorValue.objects.filter(
+                indicator__in=[i.indicator_id for i in items], kind=ValueKind.ACTUAL, fiscal_year=current.fiscal_year
+            ).values_list("indicator_id", flat=True)
+        )
+        missing = submit_missing(
+            report=current,
+            indicator_items=[
+                IndicatorItemState(
+                    name=i.indicator.name, has_actual=i.indicator_id in actual_ids, not_applicable=i.not_applicable  # type: ignore[union-attr]
+                )
+                for i in items
+            ],
+        )
+        if missing:
+            raise IncompleteReport(missing)
+        return _apply(SUBMIT, report=current, by=by, municipality_id=municipality_id, comment=comment)
+
+
+def report_return(*, report: ProjectReport, by: Any, comment: str) -> ProjectReport:
+    """submitted → returned, with HQ's reason (required; shown to the department as hq_comment)."""
+    with report_scope(report) as municipality_id:
+        current = _lock(report)
+        check_transition(RETURN, report=current, user=by, comment=comment)
+        current.hq_comment = comment.strip()
+        return _apply(
+            RETURN, report=current, by=by, municipality_id=municipality_id, comment=comment, fields=["hq_comment"]
+        )
+
+
+def report_approve(
+    *,
+    report: ProjectReport,
+    by: Any,
+    final_grade: GradeDefinition | None,
+    rationale: str = "",
+    item_final_grades: Mapping[int, GradeDefinition | None] | None = None,
+    non_b_summary: Sequence[str] | str | None = None,
+    comment: str = "",
+) -> ProjectReport:
+    """submitted → approved with HQ's final grade.
+
+    Requires a rationale when the final grade differs from the suggestion, and a non-B summary (given here or
+    already in the report) when the final grade is not the scale's as-planned grade. ``item_final_grades``
+    maps ItemEvaluation id → HQ's grade of the item; items not given take the department's, else the rule's.
+    """
+    with report_scope(report) as municipality_id:
+        current = _lock(report)
+        check_transition(APPROVE, report=current, user=by, comment=comment)
+        _check_grade(final_grade, municipality_id, "最終評価")
+        summary = _items(non_b_summary)
+        effective_summary = summary if summary is not None else current.non_b_summary
+        as_planned = GradeDefinition.objects.filter(municipality_id=municipality_id, as_planned=True).first()
+        problems = approve_problems(
+            final_grade=final_grade,
+            suggested_grade=current.suggested_grade,
+            rationale=rationale,
+            non_b_summary=effective_summary,
+            as_planned_grade=as_planned,
+        )
+        if problems:
+            raise TransitionNotAllowed("承認できません。" + " ".join(problems))
+        assert final_grade is not None
+        items = list(ItemEvaluation.objects.filter(report=current))
+        given = {int(k): v for k, v in (item_final_grades or {}).items()}
+        unknown = set(given) - {i.pk for i in items}
+        if unknown:
+            raise InvalidInput("この報告の評価項目ではありません。", field="item_final_grades")
+        for item in items:
+            _check_grade(given.get(item.pk), municipality_id, "評価項目の最終評価")
+            grade = given.get(item.pk) or item.department_grade or item.suggested_grade
+            if item.final_grade_id != (grade.pk if grade else None):
+                item.final_grade = grade
+                item.save(update_fields=["final_grade"])
+        before = {"grade": _code(current.grade), "rationale": current.rationale}
+        fields = ["grade", "rationale", "hq_comment"]
+        if summary is not None and summary != current.non_b_summary:
+            audit_record(
+                municipality=municipality_id, by=by, action="report.non_b_summary.updated", obj=current,
+                project=current.project_id, before=current.non_b_summary, after=summary,
+                object_version=current.version + 1,
+            )
+            current.non_b_summary = summary
+            fields.append("non_b_summary")
+        current.grade = final_grade
+        current.rationale = rationale.strip()
+        current.hq_comment = comment.strip() or current.hq_comment
+        return _apply(
+            APPROVE, report=current, by=by, municipality_id=municipality_id, comment=comment, fields=fields,
+            before=before,
+            after={"grade": final_grade.code, "suggested_grade": _code(current.suggested_grade), "rationale": current.rationale},
+        )
+
+
+def report_reopen(*, report: ProjectReport, by: Any, comment: str) -> ProjectReport:
+    """approved|published → returned (DX staff; reason required). Reopening a published report un-publishes
+    its year, since a locked year cannot hold a report under revision; publish it again when done."""
+    from shinchoku.cycle.models import ReportingCycle
+
+    with report_scope(report) as municipality_id:
+        current = _lock(report)
+        check_transition(REOPEN, report=current, user=by, comment=comment)
+        if current.state == ReportState.PUBLISHED:
+            cycle = (
+                ReportingCycle.objects.select_for_update()
+                .filter(plan_id=current.project.plan_id, fiscal_year=current.fiscal_year, published_at__isnull=False)
+                .first()
+            )
+            if cycle is not None:
+                before = {"published_at": cycle.published_at.isoformat() if cycle.published_at else None}
+                cycle.published_at = None
+                cycle.published_by = None
+                cycle.save(update_fields=["published_at", "published_by"])
+                audit_record(
+                    municipality=municipality_id, by=by, action="cycle.unpublished", obj=cycle,
+                    before=before, after={"published_at": None, "reopened_report": current.pk, "comment": comment.strip()},
+                )
+        return _apply(REOPEN, report=current, by=by, municipality_id=municipality_id, comment=comment)

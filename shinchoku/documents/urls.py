@@ -1,0 +1,15 @@
+"""Report downloads, mounted under ``<int:municipality_id>/reports/`` by the root URLconf."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from shinchoku.documents import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("", views.report_index, name="index"),
+    path("<int:fiscal_year>/", views.report_downloads, name="report_downloads"),
+    path("<int:fiscal_year>/<str:format>", views.report_download, name="report_download"),
+]

@@ -1,0 +1,96 @@
+"""The DX staff's page for a fiscal year: open the cycle, follow completion, publish."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from shinchoku.cycle import selectors
+from shinchoku.cycle.errors import CycleError
+from shinchoku.cycle.services import cycle_open, cycle_publish
+from shinchoku.permissions import Action, can
+from shinchoku.tenancy.models import Municipality
+from shinchoku.wareki import format_fiscal_year
+from shinchoku.web.views._common import authorize, municipality_or_404, page, plan_or_404
+
+
+def _render(
+    request: HttpRequest, municipality: Municipality, fiscal_year: int, *, status: int = 200, **extra: object
+) -> HttpResponse:
+    plan = plan_or_404(municipality, fiscal_year)
+    cycle = selectors.cycle_for(plan=plan, fiscal_year=fiscal_year)
+    completion = selectors.cycle_completion(cycle=cycle) if cycle else None
+    pending = 0
+    if completion is not None:
+        counts = completion.counts
+        pending = completion.total - counts.get("approved", 0) - counts.get("published", 0)
+    return page(
+        request,
+        "web/cycle.html",
+        municipality=municipality,
+        fiscal_year=fiscal_year,
+        section="cycle",
+        status=status,
+        plan=plan,
+        cycle=cycle,
+        completion=completion,
+        pending=pending,
+        days_over=-completion.days_left if completion is not None else 0,
+        state_labels=selectors.COMPLETION_STATES,
+        can_open=can(request.user, Action.OPEN_CYCLE, municipality),
+        can_publish=can(request.user, Action.PUBLISH_CYCLE, municipality),
+        **extra,
+    )
+
+
+@login_required
+def cycle_page(request: HttpRequest, municipality_id: int, fiscal_year: int) -> HttpResponse:
+    municipality = municipality_or_404(municipality_id)
+    authorize(request, Action.VIEW_CYCLE, municipality)
+    return _render(request, municipality, fiscal_year)
+
+
+@login_required
+@require_POST
+def cycle_open_view(request: HttpRequest, municipality_id: int, fiscal_year: int) -> HttpResponse:
+    municipality = municipality_or_404(municipality_id)
+    authorize(request, Action.OPEN_CYCLE, municipality)
+    plan = plan_or_404(municipality, fiscal_year)
+    raw = request.POST.get("due_date", "").strip()
+    try:
+        due_date = dt.date.fromisoformat(raw)
+    except ValueError:
+        return _render(
+            request, municipality, fiscal_year, status=400, due_date_value=raw,
+            due_date_error="提出期限を正しい日付で入力してください（例：2024-05-31）。",
+        )
+    try:
+        cycle_open(plan=plan, fiscal_year=fiscal_year, due_date=due_date, by=request.user)
+    except CycleError as exc:
+        return _render(request, municipality, fiscal_year, status=400, due_date_value=raw, due_date_error=exc.message)
+    messages.success(request, f"{format_fiscal_year(fiscal_year)}の進行管理を開始しました。各担当部署に入力を依頼してください。")
+    return redirect("web:cycle", municipality.pk, fiscal_year)
+
+
+@login_required
+@require_POST
+def cycle_publish_view(request: HttpRequest, municipality_id: int, fiscal_year: int) -> HttpResponse:
+    municipality = municipality_or_404(municipality_id)
+    authorize(request, Action.PUBLISH_CYCLE, municipality)
+    plan = plan_or_404(municipality, fiscal_year)
+    cycle = selectors.cycle_for(plan=plan, fiscal_year=fiscal_year)
+    if cycle is None:
+        messages.error(request, "この年度の進行管理は開始されていません。")
+        return redirect("web:cycle", municipality.pk, fiscal_year)
+    try:
+        cycle_publish(cycle=cycle, by=request.user)
+    except CycleError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{format_fiscal_year(fiscal_year)}の報告を公表しました。この年度の内容は確定されました。")
+    return redirect("web:cycle", municipality.pk, fiscal_year)

@@ -1,0 +1,21 @@
+"""Small reads shared by several pages: the year's cycle and whether a report is late."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from shinchoku.cycle import selectors
+from shinchoku.cycle.models import ReportingCycle
+from shinchoku.plans.models import Plan, ProjectReport
+
+
+def cycle_for(plan: Plan, fiscal_year: int) -> ReportingCycle | None:
+    return selectors.cycle_for(plan=plan, fiscal_year=fiscal_year)
+
+
+def is_overdue(cycle: ReportingCycle | None, report: ProjectReport | None) -> bool:
+    """Past the due date and still owed by the department (the same rule as ``cycle_completion``)."""
+    if cycle is None or cycle.is_published:
+        return False
+    state = report.state if report else selectors.NOT_STARTED
+    return state in selectors.OUTSTANDING_STATES and timezone.localdate() > cycle.due_date

@@ -1,0 +1,163 @@
+"""The department's form for one project and year: save a draft, submit; conflicts and locks are shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from shinchoku.cycle import selectors
+from shinchoku.cycle.errors import CycleError, InvalidInput
+from shinchoku.cycle.models import ItemKind
+from shinchoku.cycle.services import (
+    IncompleteReport,
+    InvalidActualValue,
+    ReportConflict,
+    ReportLocked,
+    TransitionNotAllowed,
+    report_save,
+    report_submit,
+)
+from shinchoku.cycle.workflow import EDITABLE_STATES
+from shinchoku.permissions import Action, can
+from shinchoku.plans.models import ProjectReport, ScheduleStatus
+from shinchoku.plans.selectors import grade_scale_list
+from shinchoku.tenancy.models import Municipality
+from shinchoku.web.forms import LIST_FIELDS, ListOp, ReportFormData, grade_by_pk
+from shinchoku.web.views._common import authorize, municipality_or_404, page, project_or_404
+
+
+def _report_or_404(project_id: int, fiscal_year: int) -> ProjectReport:
+    report = (
+        ProjectReport.objects.filter(project_id=project_id, fiscal_year=fiscal_year)
+        .select_related("project__plan", "grade", "department_grade", "suggested_grade")
+        .prefetch_related("project__department_links__department")
+        .first()
+    )
+    if report is None:
+        raise Http404("この年度の報告はまだありません（進行管理が開始されていません）")
+    return report
+
+
+def _render(
+    request: HttpRequest,
+    *,
+    municipality: Municipality,
+    report: ProjectReport,
+    data: ReportFormData,
+    status: int = 200,
+    **extra: Any,
+) -> HttpResponse:
+    items = extra.pop("items")
+    fiscal_year = report.fiscal_year
+    project = report.project
+    return page(
+        request,
+        "web/report_form.html",
+        municipality=municipality,
+        fiscal_year=fiscal_year,
+        section="projects",
+        breadcrumbs=[
+            ("個別事業計画一覧", reverse("web:project_list", args=[municipality.pk, fiscal_year])),
+            (project.name, reverse("web:project_detail", args=[municipality.pk, fiscal_year, project.pk])),
+            ("報告の入力", None),
+        ],
+        status=status,
+        project=project,
+        report=report,
+        data=data,
+        items=items,
+        schedule_item=next((row for row in items if row.item.kind == ItemKind.SCHEDULE), None),
+        indicator_items=[row for row in items if row.item.kind == ItemKind.INDICATOR],
+        grades=grade_scale_list(municipality=municipality),
+        schedule_choices=ScheduleStatus.choices,
+        list_fields=[(name, label, data.lists[name]) for name, label in LIST_FIELDS.items()],
+        editable=report.state in EDITABLE_STATES,
+        can_submit=can(request.user, Action.SUBMIT_REPORT, report),
+        history=selectors.report_history(report=report),
+        **extra,
+    )
+
+
+@login_required
+def report_edit(request: HttpRequest, municipality_id: int, fiscal_year: int, project_id: int) -> HttpResponse:
+    municipality = municipality_or_404(municipality_id)
+    project = project_or_404(municipality, project_id)
+    authorize(request, Action.EDIT_REPORT, project)
+    report = _report_or_404(project.pk, fiscal_year)
+    items = selectors.report_items(report=report)
+
+    if request.method != "POST":
+        return _render(
+            request, municipality=municipality, report=report, items=items,
+            data=ReportFormData.from_report(report, items),
+        )
+
+    data = ReportFormData.from_post(request.POST, items, report.version)
+    op = ListOp.parse(request.POST.get("op"))
+    if op is not None:  # add / move / remove an item: re-render, save nothing (works without JavaScript)
+        data.apply(op)
+        return _render(request, municipality=municipality, report=report, items=items, data=data)
+
+    grades = grade_scale_list(municipality=municipality)
+    lists = data.cleaned_lists()
+    try:
+        saved = report_save(
+            report=report,
+            by=request.user,
+            expected_version=data.version,
+            results=lists["results"],
+            challenges=lists["challenges"],
+            next_year=lists["next_year"],
+            actuals=data.actuals,
+            schedule_status=data.schedule_status or None,
+            department_grade=grade_by_pk(grades, data.department_grade),
+            item_grades={item_id: grade_by_pk(grades, raw) for item_id, raw in data.item_grades.items()},
+            comment=data.comment,
+        )
+    except ReportConflict as exc:
+        # Nothing was saved. The user's input stays on screen; the new version lets them save it deliberately.
+        fresh = _report_or_404(project.pk, fiscal_year)
+        data.version = exc.current_version
+        return _render(
+            request, municipality=municipality, report=fresh, items=selectors.report_items(report=fresh),
+            data=data, status=409, conflict=exc,
+        )
+    except ReportLocked as exc:
+        messages.error(request, exc.message)
+        return redirect("web:report_edit", municipality.pk, fiscal_year, project.pk)
+    except InvalidActualValue as exc:
+        return _render(
+            request, municipality=municipality, report=report, items=items, data=data, status=400,
+            actual_errors=exc.errors, error=exc.message,
+        )
+    except (InvalidInput, CycleError) as exc:
+        return _render(
+            request, municipality=municipality, report=report, items=items, data=data, status=400,
+            error=exc.message,
+        )
+
+    if request.POST.get("action") == "submit":
+        try:
+            report_submit(report=saved, by=request.user)
+        except IncompleteReport as exc:
+            messages.warning(request, "下書きを保存しました。提出するには不足している項目を入力してください。")
+            fresh = _report_or_404(project.pk, fiscal_year)
+            fresh_items = selectors.report_items(report=fresh)
+            return _render(
+                request, municipality=municipality, report=fresh, items=fresh_items,
+                data=ReportFormData.from_report(fresh, fresh_items), status=400, missing=exc.missing,
+            )
+        except TransitionNotAllowed as exc:
+            messages.error(request, exc.message)
+            return redirect("web:report_edit", municipality.pk, fiscal_year, project.pk)
+        messages.success(request, f"「{project.name}」の報告を提出しました。")
+        return redirect("web:project_detail", municipality.pk, fiscal_year, project.pk)
+
+    messages.success(request, "下書きを保存しました。")
+    return redirect("web:report_edit", municipality.pk, fiscal_year, project.pk)
+
