@@ -310,7 +310,7 @@ class _Loader:
         current_tags = {t.pk for t in project.tags.all()} if project.pk in self.preloaded else set()
         if current_tags != {t.pk for t in tags}:
             project.tags.set(tags)
-            self.result.count("project_tags", created=False)
+            self.result.count("project_tags", created=not current_tags)
 
         wanted_departments = [self.departments[name].pk for name in project_doc["departments"]]
         current_departments = (
@@ -324,7 +324,7 @@ class _Loader:
                 ProjectDepartment(project=project, department_id=pk, position=i)
                 for i, pk in enumerate(wanted_departments)
             )
-            self.result.count("project_departments", created=False)
+            self.result.count("project_departments", created=not current_departments)
 
         self._load_schedule(project, project_doc)
         existing_indicators = (
@@ -489,7 +489,8 @@ class _Loader:
                 )
                 for i, (label, value, decimals, unit, total) in enumerate(rows)
             )
-        self.result.count("result_table", created=not stored)
+        for _ in wanted:
+            self.result.count("result_table", created=not stored)
 
     def _load_under_consideration(self) -> None:
         existing = {
