@@ -18,11 +18,6 @@ def report_css() -> str:
     return CSS_PATH.read_text(encoding="utf-8")
 
 
-def render_html(report: ReportModel, *, raster_charts: bool = False) -> str:
-    """The report page: ``lang="ja"``, h1–h4 in order, real tables, inline CSS and SVG charts, no external URL.
-
-    ``raster_charts``: charts as embedded PNG instead of inline SVG (for the PDF, see ``pdf.py``).
-    """
-    return render_to_string(
-        "documents/report.html", {"r": report, "css": report_css(), "raster_charts": raster_charts}
-    )
+def render_html(report: ReportModel) -> str:
+    """The report page: ``lang="ja"``, h1–h4 in order, real tables, inline CSS and SVG charts, no external URL."""
+    return render_to_string("documents/report.html", {"r": report, "css": report_css()})

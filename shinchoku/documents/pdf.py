@@ -40,9 +40,9 @@ class PackageFetcher(URLFetcher):
 
 
 def render_pdf(report: ReportModel) -> bytes:
-    # Charts as 2x PNG: WeasyPrint lays out every <text> of an inline SVG through Pango, which made the 11
-    # charts of the seed cost ~0.4 s of a ~2 s render; the bitmaps print at ~200 dpi.
-    html = render_html(report, raster_charts=True)
+    # Charts stay inline SVG (vector): embedding them as PNG was measured no faster (image re-encoding in
+    # write_pdf ate the layout saving) and prints worse.
+    html = render_html(report)
     # WeasyPrint allocates hundreds of thousands of short-lived objects; the cyclic garbage collector would
     # run hundreds of times during one report for ~25 % of the time. Everything is freed by reference
     # counting when the render returns, so the collector is paused for the duration.

@@ -57,9 +57,9 @@ class Bar:
 
 def grade_bars_svg(*, title: str, bars: Sequence[Bar], width: int = 360) -> SafeString:
     """Horizontal bars, one per grade (e.g. A: 2, B: 10, C: 1, D: 0)."""
-    row_h = 26
-    label_w = 40
-    value_w = 44
+    row_h = 24
+    label_w = 64
+    value_w = 48
     height = row_h * max(len(bars), 1) + 8
     plot_w = width - label_w - value_w
     top = max((b.value for b in bars), default=0) or 1

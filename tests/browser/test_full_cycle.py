@@ -124,6 +124,14 @@ def login(page: Any, checker: Checker, base_url: str, username: str) -> None:
     page.wait_for_load_state()
 
 
+def htmx_settled(page: Any) -> None:
+    """Wait until htmx has swapped and settled (it moves focus to the ``autofocus`` element when settling)."""
+    page.wait_for_function(
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+    page.wait_for_timeout(100)
+
+
 def logout(page: Any) -> None:
     page.get_by_role("button", name="ログアウト").click()
     page.wait_for_url(re.compile(r"/login/"))
@@ -180,6 +188,8 @@ def run_year(page: Any, base: str, mid: int) -> None:
     before = results.locator("textarea").count()  # the draft starts from last year's "next-year plans"
     results.get_by_role("button", name=re.compile("項目を追加")).click()
     page.locator(f"#results-{before}").wait_for()  # swapped in by htmx, without a page load
+    htmx_settled(page)
+    assert page.evaluate("document.activeElement.id") == f"results-{before}"  # focus on the new item
     page.locator(f"#results-{before}").fill("スマホ教室で登録促進チラシを配布しました。")
     first_text = page.locator("#results-0").input_value()
     # reorder with htmx: the new item moves up one place
@@ -187,6 +197,7 @@ def run_year(page: Any, base: str, mid: int) -> None:
     page.wait_for_function(
         f"document.querySelector('#results-{before - 1}').value.startsWith('スマホ教室')" if before else "true"
     )
+    htmx_settled(page)
     assert page.locator("#results-0").input_value() == (
         first_text if before > 1 else "スマホ教室で登録促進チラシを配布しました。"
     )
@@ -199,6 +210,7 @@ def run_year(page: Any, base: str, mid: int) -> None:
         if editor.locator("textarea").count() == 0:
             editor.get_by_role("button", name=re.compile("項目を追加")).click()
             page.locator(f"#{name}-0").wait_for()
+            htmx_settled(page)
     if not page.locator("#challenges-0").input_value():
         page.locator("#challenges-0").fill("高齢者への周知が課題です。")
     if not page.locator("#next_year-0").input_value():
@@ -228,12 +240,13 @@ def run_year(page: Any, base: str, mid: int) -> None:
     page.goto(f"{base}/{mid}/2024/projects/")
     checker.check("project-list-returned")
     page.get_by_role("link", name=re.compile("報告を入力")).click()
-    page.get_by_text("成果に登録者数の増加数を書いてください。").wait_for()
+    page.get_by_role("note").get_by_text("成果に登録者数の増加数を書いてください。").wait_for()
     checker.check("form-returned")
     results = page.locator("#items-results")
     count = results.locator("textarea").count()
     results.get_by_role("button", name=re.compile("項目を追加")).click()
     page.locator(f"#results-{count}").wait_for()
+    htmx_settled(page)
     page.locator(f"#results-{count}").fill("ユーザー数は年間で1,392人増加しました。")
     page.get_by_role("button", name="提出", exact=True).click()
     page.get_by_text("の報告を提出しました").wait_for()

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from shinchoku import wareki
-from shinchoku.plans.models import ReportState
+from shinchoku.plans.models import ReportState, ScheduleStatus
 
 register = template.Library()
 
@@ -85,14 +85,46 @@ def audit_label(action: str) -> str:
     return label(action)
 
 
+CODE_LABELS: dict[str, str] = {
+    **{str(k): str(v) for k, v in ScheduleStatus.choices},
+    **{str(k): str(v) for k, v in ReportState.choices},
+}
+
+
 @register.filter
 def audit_value(value: Any) -> str:
-    """A before/after JSON value, short and readable (dicts as 「key: value」 lines)."""
+    """A before/after JSON value of an audit row, short and readable.
+
+    Internal ids are left out; an actual shows its value (or 該当なし); codes show their Japanese label.
+    """
     if value is None or value == "" or value == {} or value == []:
         return "—"
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
     if isinstance(value, dict):
-        return "／".join(f"{k}: {audit_value(v)}" for k, v in value.items())
+        if "not_applicable" in value and "value" in value:
+            return "該当なし" if value["not_applicable"] else audit_value(value["value"])
+        if "grade" in value and "item" in value:
+            return audit_value(value["grade"])
+        shown = {k: v for k, v in value.items() if not k.endswith("_id") and k not in ("indicator", "item")}
+        if len(shown) == 1:
+            return audit_value(next(iter(shown.values())))
+        return "／".join(f"{AUDIT_KEYS.get(k, k)}：{audit_value(v)}" for k, v in shown.items())
     if isinstance(value, list):
         return "・".join(audit_value(v) for v in value)
-    text = str(value)
-    return text if len(text) <= 120 else text[:119] + "…"
+    text = CODE_LABELS.get(str(value), str(value))
+    return text if len(text) <= 160 else text[:159] + "…"
+
+
+AUDIT_KEYS: dict[str, str] = {
+    "state": "状態",
+    "grade": "評価",
+    "suggested_grade": "評価案",
+    "rationale": "理由",
+    "comment": "コメント",
+    "fiscal_year": "年度",
+    "due_date": "提出期限",
+    "reports_created": "作成した報告",
+    "reports_published": "公表した報告",
+    "published_at": "公表日時",
+}

@@ -22,6 +22,7 @@ def dashboard_page(request: HttpRequest, municipality_id: int, fiscal_year: int)
             "chart": grade_bars_svg(
                 title=f"{pg.pillar.name}の進捗状況の分布",
                 bars=[Bar(g.code, n) for g, n in pg.counts] + ([Bar("未評価", pg.ungraded)] if pg.ungraded else []),
+                width=520,
             ),
         }
         for pg in board.grade_distribution
@@ -59,4 +60,5 @@ def dashboard_page(request: HttpRequest, municipality_id: int, fiscal_year: int)
         kpis=[k for k in kpis if k["chart"]],
         completion=[(state, selectors.COMPLETION_STATES[state], n) for state, n in board.completion.items()],
         completion_total=total,
+        not_started_count=board.completion.get(selectors.NOT_STARTED, 0),
     )
