@@ -12,6 +12,8 @@ def main() -> None:
     from django.core.management import execute_from_command_line
 
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # whitenoise warns on every request when the collectstatic target does not exist yet.
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
     execute_from_command_line(["shinchoku", *sys.argv[1:]])
 
 
