@@ -62,6 +62,17 @@ def _required(value: str, label: str, field: str) -> str:
 # -- targets ---------------------------------------------------------------------------------------------------
 
 
+def _apply(obj: Any, values: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Assign the values that differ and return (before, after) for the audit row; nothing is saved."""
+    before: dict[str, str] = {}
+    after: dict[str, str] = {}
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            before[name], after[name] = getattr(obj, name), value
+            setattr(obj, name, value)
+    return before, after
+
+
 def plan_indicator_target_set(
     *,
     indicator: Indicator,
@@ -198,17 +209,12 @@ def project_update(*, project: Project, by: Any, **fields: str) -> Project:
         raise TypeError(f"project_update(): unknown fields {sorted(unknown)}")
     plan = project.plan
     with _editing(plan.municipality_id, by, plan):
-        before: dict[str, str] = {}
-        after: dict[str, str] = {}
-        for name, value in fields.items():
-            value = (value or "").strip()
-            if name == "name":
-                value = _required(value, PROJECT_FIELDS[name], name)
-                if Project.objects.filter(plan=plan, name=value).exclude(pk=project.pk).exists():
-                    raise InvalidInput(f"「{value}」は既にあります。", field="name")
-            if getattr(project, name) != value:
-                before[name], after[name] = getattr(project, name), value
-                setattr(project, name, value)
+        values = {name: (value or "").strip() for name, value in fields.items()}
+        if "name" in values:
+            values["name"] = _required(values["name"], PROJECT_FIELDS["name"], "name")
+            if Project.objects.filter(plan=plan, name=values["name"]).exclude(pk=project.pk).exists():
+                raise InvalidInput(f"「{values['name']}」は既にあります。", field="name")
+        before, after = _apply(project, values)
         if after:
             project.save(update_fields=list(after))
             audit_record(
@@ -280,17 +286,12 @@ def indicator_update(*, indicator: Indicator, by: Any, **fields: str) -> Indicat
         raise TypeError(f"indicator_update(): unknown fields {sorted(unknown)}")
     plan = indicator.project.plan
     with _editing(plan.municipality_id, by, plan):
-        before: dict[str, str] = {}
-        after: dict[str, str] = {}
-        for name, value in fields.items():
-            value = (value or "").strip()
-            if name == "name":
-                value = _required(value, INDICATOR_FIELDS[name], name)
-            if name == "direction" and value not in Direction.values:
-                raise InvalidInput("方向の値が正しくありません。", field="direction")
-            if getattr(indicator, name) != value:
-                before[name], after[name] = getattr(indicator, name), value
-                setattr(indicator, name, value)
+        values = {name: (value or "").strip() for name, value in fields.items()}
+        if "name" in values:
+            values["name"] = _required(values["name"], INDICATOR_FIELDS["name"], "name")
+        if "direction" in values and values["direction"] not in Direction.values:
+            raise InvalidInput("方向の値が正しくありません。", field="direction")
+        before, after = _apply(indicator, values)
         if after:
             try:
                 with transaction.atomic():
@@ -322,19 +323,13 @@ def department_create(*, municipality: Municipality, name: str, by: Any, email: 
 
 def department_update(*, department: Department, by: Any, name: str | None = None, email: str | None = None) -> Department:
     with _editing(department.municipality_id, by, department.municipality):
-        before: dict[str, str] = {}
-        after: dict[str, str] = {}
-        for field, value in (("name", name), ("email", email)):
-            if value is None:
-                continue
-            value = value.strip()
-            if field == "name":
-                value = _required(value, "部署名", "name")
-                if Department.objects.filter(municipality_id=department.municipality_id, name=value).exclude(pk=department.pk).exists():
-                    raise InvalidInput(f"「{value}」は既にあります。", field="name")
-            if getattr(department, field) != value:
-                before[field], after[field] = getattr(department, field), value
-                setattr(department, field, value)
+        values = {field: value.strip() for field, value in (("name", name), ("email", email)) if value is not None}
+        if "name" in values:
+            values["name"] = _required(values["name"], "部署名", "name")
+            others = Department.objects.filter(municipality_id=department.municipality_id).exclude(pk=department.pk)
+            if others.filter(name=values["name"]).exists():
+                raise InvalidInput(f"「{values['name']}」は既にあります。", field="name")
+        before, after = _apply(department, values)
         if after:
             department.save(update_fields=list(after))
             audit_record(
