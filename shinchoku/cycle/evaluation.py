@@ -106,8 +106,8 @@ def _as_scale(scale: GradeScale | Sequence[GradeDefinition]) -> GradeScale:
     return scale if isinstance(scale, GradeScale) else GradeScale(scale)
 
 
-def achievement_rate(*, actual: Decimal | None, target: Decimal | None, direction: str = Direction.HIGHER) -> Decimal | None:
-    """Percent achieved, one decimal (ROUND_HALF_UP); None when it cannot be computed.
+def achievement_ratio(*, actual: Decimal | None, target: Decimal | None, direction: str = Direction.HIGHER) -> Decimal | None:
+    """Unrounded achieved fraction (1.186 for 118.6 %); None when it cannot be computed.
 
     "higher is better": actual / target; "lower is better": target / actual. A zero denominator gives None:
     a target of 0 (or a "lower" actual of 0) cannot be expressed as a rate, so HQ decides.
@@ -118,10 +118,15 @@ def achievement_rate(*, actual: Decimal | None, target: Decimal | None, directio
     if denominator == 0:
         return None
     try:
-        rate = Decimal(numerator) / Decimal(denominator) * 100
+        return Decimal(numerator) / Decimal(denominator)
     except InvalidOperation:
         return None
-    return rate.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def achievement_rate(*, actual: Decimal | None, target: Decimal | None, direction: str = Direction.HIGHER) -> Decimal | None:
+    """Percent achieved, one decimal (ROUND_HALF_UP), as graded and shown to HQ; None when it cannot be computed."""
+    ratio = achievement_ratio(actual=actual, target=target, direction=direction)
+    return None if ratio is None else (ratio * 100).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
 def band_for_rate(rate: Decimal | None, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> int | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from shinchoku.cycle import evaluation
 from shinchoku.interchange.document import Document, IndicatorDoc, ProjectDoc, ResultTableDoc
 from shinchoku.wareki import format_fiscal_year, format_year_month
 
@@ -47,12 +48,13 @@ def format_value(number: float | int | None, unit: str, qualifier: str | None) -
 
 
 def achievement_rate(target: float | int | None, actual: float | int | None, direction: str) -> float | None:
-    """actual / target, or target / actual when lower is better; None when either is missing or zero."""
-    if target is None or actual is None:
-        return None
-    if direction == "lower":
-        return None if actual == 0 else float(target) / float(actual)
-    return None if target == 0 else float(actual) / float(target)
+    """The evaluation rule's ratio, unrounded, for documents (a spreadsheet computes with it)."""
+    ratio = evaluation.achievement_ratio(
+        actual=None if actual is None else Decimal(str(actual)),
+        target=None if target is None else Decimal(str(target)),
+        direction=direction,
+    )
+    return None if ratio is None else float(ratio)
 
 
 def slug(prefix: str, *parts: int) -> str:
