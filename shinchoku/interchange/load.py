@@ -36,11 +36,11 @@ from shinchoku.plans.models import (
     ProjectTag,
     ReportState,
     ResultTable,
-    ResultTableRow,
     ScheduleCell,
     ScheduleRow,
     ValueKind,
 )
+from shinchoku.plans.services import result_table_specs, result_tables_replace
 from shinchoku.tenancy.models import Department, Municipality
 from shinchoku.tenancy.selectors import municipality_get_or_create
 
@@ -468,27 +468,8 @@ class _Loader:
             for table in tables
         ]
         stored = list(report.result_tables.all()) if report.pk in self.preloaded_reports else []
-        current = [
-            (t.after_item, [(r.label, r.value, r.decimals, r.unit, r.is_total) for r in t.rows.all()])
-            for t in stored
-        ]
-        if current == wanted:
+        if not result_tables_replace(report=report, wanted=wanted, current=result_table_specs(stored)):
             return
-        ResultTable.objects.filter(report=report).delete()
-        for position, (after, rows) in enumerate(wanted):
-            table = ResultTable.objects.create(report=report, position=position, after_item=after)
-            ResultTableRow.objects.bulk_create(
-                ResultTableRow(
-                    table=table,
-                    position=i,
-                    label=label,
-                    value=value,
-                    decimals=decimals,
-                    unit=unit,
-                    is_total=total,
-                )
-                for i, (label, value, decimals, unit, total) in enumerate(rows)
-            )
         for _ in wanted:
             self.result.count("result_table", created=not stored)
 

@@ -18,8 +18,6 @@ from django_scopes import ScopedManager
 
 from shinchoku.tenancy.models import Department, Municipality
 
-VALUE_DIGITS = {"max_digits": 20, "decimal_places": 6}
-
 
 class GradeDefinition(models.Model):
     """One step of a municipality's grade scale (進捗状況): A–D by default, S/A/B/C or 評価不能 elsewhere."""
@@ -141,7 +139,9 @@ class Project(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="projects")
     pillar = models.ForeignKey(Pillar, on_delete=models.RESTRICT, related_name="projects")
     # Null for pillars whose projects have no policy (産業のDX in the seed).
-    policy = models.ForeignKey(Policy, on_delete=models.RESTRICT, null=True, blank=True, related_name="projects")
+    policy = models.ForeignKey(
+        Policy, on_delete=models.RESTRICT, null=True, blank=True, related_name="projects"
+    )
     name = models.CharField("個別事業計画名", max_length=200)
     position = models.PositiveSmallIntegerField("並び順", default=0)  # document order within the plan
     tags = models.ManyToManyField(ProjectTag, blank=True, related_name="projects", verbose_name="区分")
@@ -209,7 +209,9 @@ class ScheduleCell(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "スケジュール"
         ordering = ["row", "fiscal_year"]
-        constraints = [models.UniqueConstraint(fields=["row", "fiscal_year"], name="schedule_cell_unique_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["row", "fiscal_year"], name="schedule_cell_unique_year")
+        ]
 
     def __str__(self) -> str:
         return f"{self.fiscal_year}: {self.text}"
@@ -256,7 +258,7 @@ class IndicatorValue(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
     kind = models.CharField(max_length=8, choices=ValueKind.choices)
     fiscal_year = models.PositiveSmallIntegerField("年度")
-    value = models.DecimalField("値", **VALUE_DIGITS)
+    value = models.DecimalField("値", max_digits=20, decimal_places=6)
     # Digits after the decimal point as written (3.0点 has 1): the documents print values the way they were given.
     decimals = models.PositiveSmallIntegerField(default=0)
     revision = models.ForeignKey(
@@ -308,7 +310,9 @@ class ProgressReport(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "進行管理報告書"
         ordering = ["plan", "fiscal_year"]
-        constraints = [models.UniqueConstraint(fields=["plan", "fiscal_year"], name="progress_report_unique_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "fiscal_year"], name="progress_report_unique_year")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -345,7 +349,12 @@ class ProjectReport(models.Model):
     fiscal_year = models.PositiveSmallIntegerField("評価対象年度")
     state = models.CharField("状態", max_length=16, choices=ReportState.choices, default=ReportState.DRAFT)
     grade = models.ForeignKey(
-        GradeDefinition, on_delete=models.RESTRICT, null=True, blank=True, related_name="+", verbose_name="進捗状況"
+        GradeDefinition,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="進捗状況",
     )
     # Ordered text items; lists of strings.
     results = models.JSONField("主な取組と成果", default=list, blank=True)
@@ -356,12 +365,20 @@ class ProjectReport(models.Model):
         "スケジュールの進捗", max_length=16, choices=ScheduleStatus.choices, blank=True, default=""
     )
     department_grade = models.ForeignKey(
-        GradeDefinition, on_delete=models.RESTRICT, null=True, blank=True, related_name="+",
+        GradeDefinition,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="担当部署の評価",
     )
     # Computed by shinchoku.cycle.evaluation on every save; stored so history shows what HQ was shown.
     suggested_grade = models.ForeignKey(
-        GradeDefinition, on_delete=models.RESTRICT, null=True, blank=True, related_name="+",
+        GradeDefinition,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="評価案",
     )
     rationale = models.TextField("評価案と異なる評価とした理由", blank=True, default="")
@@ -376,7 +393,9 @@ class ProjectReport(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "個別事業計画の年度報告"
         ordering = ["project__position", "fiscal_year"]
-        constraints = [models.UniqueConstraint(fields=["project", "fiscal_year"], name="project_report_unique_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "fiscal_year"], name="project_report_unique_year")
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} ({self.fiscal_year})"
@@ -402,7 +421,7 @@ class ResultTableRow(models.Model):
     table = models.ForeignKey(ResultTable, on_delete=models.CASCADE, related_name="rows")
     position = models.PositiveSmallIntegerField(default=0)
     label = models.CharField(max_length=200)
-    value = models.DecimalField(**VALUE_DIGITS)
+    value = models.DecimalField(max_digits=20, decimal_places=6)
     decimals = models.PositiveSmallIntegerField(default=0)
     unit = models.CharField(max_length=20, blank=True, default="")
     is_total = models.BooleanField(default=False)
@@ -438,7 +457,9 @@ class PolicyUnderConsideration(models.Model):
         verbose_name = verbose_name_plural = "個別事業計画を検討中の施策"
         ordering = ["plan", "fiscal_year", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "fiscal_year", "pillar", "title"], name="uc_unique_title"),
+            models.UniqueConstraint(
+                fields=["plan", "fiscal_year", "pillar", "title"], name="uc_unique_title"
+            ),
         ]
 
     def __str__(self) -> str:

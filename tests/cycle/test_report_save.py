@@ -165,3 +165,25 @@ def test_it_saves_a_reopened_imported_report(kashiwazaki: Any, alice: Any) -> No
     line = report_reopen(report=line, by=alice, comment="実績の確認")
     line = report_save(report=line, by=alice, expected_version=line.version, schedule_status="on_schedule")
     assert line.suggested_grade.code == "A"
+
+
+def test_it_saves_result_tables_typed_by_people_and_audits_them(online: ProjectReport, bob: Any) -> None:
+    tables = [{"after": 0, "rows": [{"label": "住民票", "value": "2,885", "unit": "件"}],
+               "total": {"label": "計", "value": "２，８８５", "unit": "件"}}]
+    saved = report_save(report=online, by=bob, expected_version=online.version, result_tables=tables)
+    with scope(municipality=online.project.plan.municipality_id):
+        rows = [(r.label, r.value, r.is_total) for t in saved.result_tables.all() for r in t.rows.all()]
+        entry = AuditEntry.objects.filter(action="report.result_tables.updated").get()
+    assert rows == [("住民票", Decimal("2885"), False), ("計", Decimal("2885"), True)]
+    assert entry.before == [] and entry.after[0]["rows"][0]["value"] == "2885"
+    again = report_save(report=saved, by=bob, expected_version=saved.version, result_tables=tables)
+    assert again.version == saved.version  # unchanged tables write nothing
+
+
+def test_it_refuses_a_result_table_value_that_is_not_a_number(online: ProjectReport, bob: Any) -> None:
+    from shinchoku.cycle.services import InvalidInput
+
+    tables = [{"after": 0, "rows": [{"label": "住民票", "value": "約3000", "unit": "件"}]}]
+    with pytest.raises(InvalidInput) as refused:
+        report_save(report=online, by=bob, expected_version=online.version, result_tables=tables)
+    assert "成果の表1「住民票」" in refused.value.message

@@ -64,10 +64,10 @@ from shinchoku.plans.models import (
     ProjectReport,
     ReportState,
     ResultTable,
-    ResultTableRow,
     ScheduleStatus,
     ValueKind,
 )
+from shinchoku.plans.services import result_table_specs, result_tables_replace
 
 # Japanese names of the report's fields, for conflict screens and error messages.
 FIELD_LABELS: dict[str, str] = {
@@ -288,18 +288,8 @@ def _save_result_tables(report: ProjectReport, tables: Sequence[Mapping[str, Any
                 raise InvalidInput(f"成果の表{index + 1}「{row['label']}」の値を入力してください。", field="result_tables")
             rows.append((str(row["label"]), number.value, number.decimals, str(row.get("unit", "")), is_total))
         wanted.append((int(table.get("after", -1)), rows))
-    current = [
-        (t.after_item, [(r.label, r.value, r.decimals, r.unit, r.is_total) for r in t.rows.all()]) for t in stored
-    ]
-    if current == wanted:
+    if not result_tables_replace(report=report, wanted=wanted, current=result_table_specs(stored)):
         return before, before
-    ResultTable.objects.filter(report=report).delete()
-    for position, (after_item, rows) in enumerate(wanted):
-        table = ResultTable.objects.create(report=report, position=position, after_item=after_item)
-        ResultTableRow.objects.bulk_create(
-            ResultTableRow(table=table, position=i, label=label, value=value, decimals=decimals, unit=unit, is_total=total)
-            for i, (label, value, decimals, unit, total) in enumerate(rows)
-        )
     after = [plain_rows(t) for t in ResultTable.objects.filter(report=report).prefetch_related("rows").order_by("position")]
     return before, after
 
