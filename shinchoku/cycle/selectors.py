@@ -166,7 +166,8 @@ def cycle_completion(*, cycle: ReportingCycle, today: dt.date | None = None) -> 
             overdue=late and state in OUTSTANDING_STATES,
         )
         rows.append(row)
-        for department in departments or [None]:
+        owners: list[Department | None] = [*departments] or [None]
+        for department in owners:
             key = department.pk if department else None
             by_department.setdefault(key, DepartmentCompletion(department=department)).rows.append(row)
     ordered = sorted(by_department.values(), key=lambda d: (d.department is None, d.department.name if d.department else ""))

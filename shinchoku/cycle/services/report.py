@@ -168,8 +168,9 @@ def evaluate_report(report: ProjectReport, *, municipality_id: int) -> list[tupl
             rate = None
             suggested = schedule_item_grade(schedule_status=report.schedule_status, scale=scale)
         else:
-            target = values.get((item.indicator_id, ValueKind.TARGET, report.fiscal_year))
-            actual = values.get((item.indicator_id, ValueKind.ACTUAL, report.fiscal_year))
+            indicator_id = item.indicator_id or 0  # indicator items always have one
+            target = values.get((indicator_id, ValueKind.TARGET, report.fiscal_year))
+            actual = values.get((indicator_id, ValueKind.ACTUAL, report.fiscal_year))
             rate = None if item.not_applicable else achievement_rate(
                 actual=actual.value if actual else None,
                 target=target.value if target else None,
