@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from django.urls import path
 
-from shinchoku.web.views import audit, cycle, dashboard, municipality, projects, report_form, review
+from shinchoku.web.views import (
+    audit,
+    cycle,
+    dashboard,
+    indicator_edit,
+    municipality,
+    plan_admin,
+    plan_cycle,
+    project_edit,
+    projects,
+    report_form,
+    review,
+)
 
 app_name = "web"
 
@@ -19,4 +31,25 @@ urlpatterns = [
     path("<int:fiscal_year>/projects/<int:project_id>/", projects.project_detail, name="project_detail"),
     path("<int:fiscal_year>/projects/<int:project_id>/report/", report_form.report_edit, name="report_edit"),
     path("<int:fiscal_year>/projects/<int:project_id>/review/", review.report_review, name="report_review"),
+    # 計画の管理 (DX staff edit; HQ and viewers read)
+    path("<int:fiscal_year>/plan/", plan_admin.plan_admin, name="plan_admin"),
+    path("<int:fiscal_year>/plan/revisions/", plan_admin.revision_create_view, name="revision_create"),
+    path("<int:fiscal_year>/plan/departments/", plan_admin.department_create_view, name="department_create"),
+    path(
+        "<int:fiscal_year>/plan/departments/<int:department_id>/",
+        plan_admin.department_update_view,
+        name="department_update",
+    ),
+    path("<int:fiscal_year>/plan/thresholds/", plan_admin.thresholds_edit, name="thresholds"),
+    path("<int:fiscal_year>/plan/projects/new/", project_edit.project_new, name="project_new"),
+    path("<int:fiscal_year>/plan/projects/<int:project_id>/", project_edit.project_edit, name="project_edit"),
+    path(
+        "<int:fiscal_year>/plan/projects/<int:project_id>/indicators/new/",
+        indicator_edit.indicator_new,
+        name="indicator_new",
+    ),
+    path("<int:fiscal_year>/plan/indicators/<int:indicator_id>/", indicator_edit.indicator_edit, name="indicator_edit"),
+    # corrections to a running year (DX staff)
+    path("<int:fiscal_year>/cycle/due-date/", plan_cycle.cycle_due_date_view, name="cycle_due_date"),
+    path("<int:fiscal_year>/projects/<int:project_id>/reopen/", plan_cycle.report_reopen_view, name="report_reopen"),
 ]

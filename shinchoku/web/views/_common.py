@@ -80,6 +80,7 @@ def page(
             "dashboard": can(user, Action.VIEW_DASHBOARD, municipality),
             "cycle": can(user, Action.VIEW_CYCLE, municipality),
             "audit": can(user, Action.VIEW_AUDIT, municipality),
+            "plan": can(user, Action.EDIT_PLAN, municipality),
             "reports_url": reports_url(municipality) if can(user, Action.REPORT_DOWNLOAD, municipality) else None,
         },
     )

@@ -139,5 +139,9 @@ def project_detail(request: HttpRequest, municipality_id: int, fiscal_year: int,
         and report.state == ReportState.SUBMITTED
         and can(request.user, Action.REVIEW_REPORT, project),
         current_fiscal_year=current_fiscal_year(),
+        can_reopen=report is not None
+        and report.state in (ReportState.APPROVED, ReportState.PUBLISHED)
+        and can(request.user, Action.REOPEN_REPORT, project),
+        can_edit_plan=can(request.user, Action.EDIT_PLAN, project.plan),
     )
 

@@ -1,0 +1,173 @@
+"""DX staff edit a project of the plan (name, departments in order, overview, vision, comprehensive-plan link)
+or add a new one (its draft report is created by the service for every open year).
+
+HQ and viewers may read the page (the form is shown disabled); department editors get a 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from shinchoku.cycle.services import CycleError, project_create, project_departments_set, project_update
+from shinchoku.permissions import Action, can
+from shinchoku.plans.models import Pillar, Plan, PlanRevision, Project, ProjectDepartment
+from shinchoku.tenancy.models import Department, Municipality
+from shinchoku.web.forms_plan import FormInvalid, ProjectFormData, classification_value
+from shinchoku.web.views._common import authorize, municipality_or_404, page, plan_or_404
+
+T = TypeVar("T")
+
+
+def plan_project_or_404(plan: Plan, project_id: int) -> Project:
+    """A project of this plan (another plan's or municipality's project is a 404)."""
+    project = (
+        Project.objects.filter(plan=plan, pk=project_id)
+        .select_related("plan", "pillar", "policy", "added_in_revision")
+        .prefetch_related(
+            "tags",
+            "indicators",
+            Prefetch("department_links", queryset=ProjectDepartment.objects.select_related("department")),
+        )
+        .first()
+    )
+    if project is None:
+        raise Http404("個別事業計画が見つかりません")
+    return project
+
+
+def read_field(errors: dict[str, str], read: Callable[[], T]) -> T | None:
+    """Call one reader of a form; a FormInvalid adds its messages to ``errors`` (so all are shown at once)."""
+    try:
+        return read()
+    except FormInvalid as exc:
+        errors.update(exc.errors)
+        return None
+
+
+def service_error(exc: CycleError, default_field: str) -> dict[str, str]:
+    return {getattr(exc, "field", "") or default_field: exc.message}
+
+
+def _render(
+    request: HttpRequest,
+    municipality: Municipality,
+    fiscal_year: int,
+    plan: Plan,
+    *,
+    project: Project | None,
+    data: ProjectFormData,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+) -> HttpResponse:
+    pillars = list(Pillar.objects.filter(plan=plan).prefetch_related("policies").order_by("position"))
+    admin_url = reverse("web:plan_admin", args=[municipality.pk, fiscal_year])
+    return page(
+        request,
+        "web/plan/project_form.html",
+        municipality=municipality,
+        fiscal_year=fiscal_year,
+        section="plan",
+        status=status,
+        breadcrumbs=[("計画の管理", admin_url), (project.name if project else "個別事業計画の追加", None)],
+        plan=plan,
+        project=project,
+        data=data,
+        errors=errors or {},
+        classifications=[
+            (pillar, [(classification_value(pillar.pk, None), f"{pillar.name}（施策なし）")]
+             + [(classification_value(pillar.pk, p.pk), p.name) for p in pillar.policies.all()])
+            for pillar in pillars
+        ],
+        departments=list(Department.objects.filter(municipality=municipality).order_by("name")),
+        revisions=list(PlanRevision.objects.filter(plan=plan).order_by("revised_on")),
+        can_edit=can(request.user, Action.EDIT_PLAN, plan),
+    )
+
+
+def _choices(municipality: Municipality, plan: Plan) -> tuple[list[Pillar], list[Department], list[PlanRevision]]:
+    return (
+        list(Pillar.objects.filter(plan=plan).prefetch_related("policies")),
+        list(Department.objects.filter(municipality=municipality)),
+        list(PlanRevision.objects.filter(plan=plan)),
+    )
+
+
+@login_required
+def project_new(request: HttpRequest, municipality_id: int, fiscal_year: int) -> HttpResponse:
+    municipality = municipality_or_404(municipality_id)
+    plan = plan_or_404(municipality, fiscal_year)
+    if request.method != "POST":
+        authorize(request, Action.VIEW_DASHBOARD, municipality)
+        return _render(request, municipality, fiscal_year, plan, project=None, data=ProjectFormData())
+    authorize(request, Action.EDIT_PLAN, plan)
+    data = ProjectFormData.from_post(request.POST)
+    pillars, departments, revisions = _choices(municipality, plan)
+    errors: dict[str, str] = {}
+    place = read_field(errors, lambda: data.pillar_and_policy(pillars))
+    chosen = read_field(errors, lambda: data.chosen_departments(departments))
+    revision = read_field(errors, lambda: data.revision(revisions))
+    if not data.name.strip():
+        errors.setdefault("name", "個別事業計画名を入力してください。")
+    if errors or place is None or chosen is None:
+        return _render(request, municipality, fiscal_year, plan, project=None, data=data, status=400, errors=errors)
+    pillar, policy = place
+    try:
+        with transaction.atomic():
+            project = project_create(
+                plan=plan, name=data.name, pillar=pillar, policy=policy, departments=chosen,
+                overview=data.overview, vision=data.vision, added_in_revision=revision, by=request.user,
+            )
+            if data.comprehensive_plan_area.strip() or data.comprehensive_plan_policy.strip():
+                project_update(
+                    project=project, by=request.user, comprehensive_plan_area=data.comprehensive_plan_area,
+                    comprehensive_plan_policy=data.comprehensive_plan_policy,
+                )
+    except CycleError as exc:
+        return _render(
+            request, municipality, fiscal_year, plan, project=None, data=data, status=400,
+            errors=service_error(exc, "name"),
+        )
+    messages.success(
+        request,
+        f"個別事業計画「{project.name}」を追加しました。進行管理中の年度があれば、その報告（下書き）も作成されています。",
+    )
+    return redirect("web:project_edit", municipality.pk, fiscal_year, project.pk)
+
+
+@login_required
+def project_edit(request: HttpRequest, municipality_id: int, fiscal_year: int, project_id: int) -> HttpResponse:
+    municipality = municipality_or_404(municipality_id)
+    plan = plan_or_404(municipality, fiscal_year)
+    project = plan_project_or_404(plan, project_id)
+    if request.method != "POST":
+        authorize(request, Action.VIEW_DASHBOARD, municipality)
+        return _render(
+            request, municipality, fiscal_year, plan, project=project, data=ProjectFormData.from_project(project)
+        )
+    authorize(request, Action.EDIT_PLAN, plan)
+    data = ProjectFormData.from_post(request.POST)
+    _, departments, _ = _choices(municipality, plan)
+    errors: dict[str, str] = {}
+    chosen = read_field(errors, lambda: data.chosen_departments(departments))
+    if errors or chosen is None:
+        return _render(request, municipality, fiscal_year, plan, project=project, data=data, status=400, errors=errors)
+    try:
+        with transaction.atomic():
+            project_update(project=project, by=request.user, **data.text_fields())
+            project_departments_set(project=project, departments=chosen, by=request.user)
+    except CycleError as exc:
+        return _render(
+            request, municipality, fiscal_year, plan, project=plan_project_or_404(plan, project_id), data=data,
+            status=400, errors=service_error(exc, "name"),
+        )
+    messages.success(request, f"個別事業計画「{project.name}」を保存しました。")
+    return redirect("web:project_edit", municipality.pk, fiscal_year, project.pk)
