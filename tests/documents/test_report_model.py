@@ -10,7 +10,7 @@ import pytest
 
 from shinchoku.documents.charts import indicator_svg
 from shinchoku.documents.model import achievement_rate, build_report, format_value
-from shinchoku.documents.pdf import FetchRefused, PackageFetcher
+from shinchoku.documents.pdf_weasyprint import FetchRefused, PackageFetcher
 from shinchoku.documents.render import render_document
 from shinchoku.interchange.document import Document
 
