@@ -49,6 +49,7 @@ class Action(enum.Enum):
     EDIT_PLAN = "edit_plan"  # projects, indicators, targets, departments, thresholds
     VIEW_AUDIT = "view_audit"
     REPORT_DOWNLOAD = "report_download"  # the whole 進行管理報告書 (Word/PDF/Excel/JSON)
+    EDIT_REPORT_DOCUMENT = "edit_report_document"  # the 進行管理報告書's title, section 1, 検討中の施策 (DX staff)
 
 
 # Role → actions, for targets anywhere in the municipality. Department editors are handled separately because

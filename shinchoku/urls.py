@@ -21,4 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 if find_spec("shinchoku.documents") is not None and find_spec("shinchoku.documents.urls") is not None:
     urlpatterns.append(path("<int:municipality_id>/reports/", include("shinchoku.documents.urls")))
 
+urlpatterns.append(
+    path("<int:municipality_id>/<int:fiscal_year>/document/", include("shinchoku.web.urls_progress_report"))
+)
 urlpatterns.append(path("<int:municipality_id>/", include("shinchoku.web.urls")))

@@ -229,7 +229,7 @@ def _cover(document: Any, report: ReportModel) -> None:
         document.add_paragraph()
     title = document.add_paragraph(style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    add_run(title, report.labels.report_year)
+    add_run(title, report.cover_year)
     add_run(title, "").add_break()
     add_run(title, report.title)
     add_run(title, "").add_break()

@@ -237,6 +237,7 @@ class ReportModel:
     title: str  # 柏崎市DX推進計画 進行管理報告書
     subtitle: str  # （令和5（2023）年度実績分）
     full_title: str  # 令和6（2024）年度 柏崎市DX推進計画 進行管理報告書（令和5（2023）年度実績分）
+    cover_year: str  # 令和6（2024）年度; "" when the stored title is printed as written
     published: str | None  # 令和6（2024）年8月
     labels: Labels
     plan_years: list[int]
@@ -430,6 +431,12 @@ def build_report(document: Document) -> ReportModel:
     short_next = format_fiscal_year(report_fy, "short_fullwidth")
     title = f"{plan['name']} 進行管理報告書"
     subtitle = f"（{format_fiscal_year(fiscal_year)}実績分）"
+    report_year = format_fiscal_year(report_fy)
+    full_title = f"{report_year} {title}{subtitle}"
+    stored_title = document["report"]["title"].strip()
+    if stored_title and stored_title != full_title:
+        # DX staff retitled the report: print what they wrote, on the cover as one line.
+        full_title, title, subtitle, report_year = stored_title, stored_title, "", ""
     published = None
     if document["report"]["published"]:
         year, month = (int(x) for x in document["report"]["published"].split("-"))
@@ -454,7 +461,8 @@ def build_report(document: Document) -> ReportModel:
         report_fiscal_year=report_fy,
         title=title,
         subtitle=subtitle,
-        full_title=f"{labels.report_year} {title}{subtitle}",
+        full_title=full_title,
+        cover_year=report_year,
         published=published,
         labels=labels,
         plan_years=years,

@@ -179,7 +179,7 @@ def _items(items: list[TextItem] | list[str], st: Styles) -> list[Flowable]:
 
 def _cover(report: ReportModel, st: Styles) -> list[Flowable]:
     story: list[Flowable] = [Spacer(1, 30 * mm)]
-    story.append(para(report.labels.report_year, st.cover_title, bold=True))
+    story.append(para(report.cover_year, st.cover_title, bold=True))
     story.append(para(report.title, st.cover_title, bold=True))
     story.append(para(report.subtitle, st.cover_sub, bold=True))
     story.append(Spacer(1, 80 * mm))

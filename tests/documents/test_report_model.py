@@ -34,6 +34,21 @@ def test_it_computes_the_labels_from_the_fiscal_year(seed_document: Document) ->
     assert later.labels.results == "R6（2024）年度 主な取組と成果"
 
 
+def test_it_prints_the_computed_title_in_three_cover_lines(seed_document: Document) -> None:
+    report = build_report(seed_document)
+    assert (report.cover_year, report.title, report.subtitle) == (
+        "令和6（2024）年度", "柏崎市DX推進計画 進行管理報告書", "（令和5（2023）年度実績分）"
+    )
+    assert report.full_title == seed_document["report"]["title"]
+
+
+def test_it_prints_a_title_dx_staff_changed_as_written(seed_document: Document) -> None:
+    seed_document["report"]["title"] = "柏崎市DX推進計画 令和5年度 進捗報告（速報版）"
+    report = build_report(seed_document)
+    assert report.full_title == report.title == "柏崎市DX推進計画 令和5年度 進捗報告（速報版）"
+    assert report.cover_year == report.subtitle == ""
+
+
 def test_it_groups_section_2_by_pillar_and_policy(seed_document: Document) -> None:
     report = build_report(seed_document)
     assert [o.name for o in report.overviews] == ["暮らしのDX", "行政のDX", "産業のDX", "共通施策"]

@@ -22,6 +22,7 @@ from shinchoku.plans.models import (
     GradeDefinition,
     Indicator,
     Plan,
+    PolicyUnderConsideration,
     ProgressReport,
     Project,
     ProjectReport,
@@ -96,9 +97,26 @@ def _create_reports(
     return reports
 
 
+def _copy_under_consideration(*, plan: Plan, from_year: int, to_year: int) -> int:
+    """Last year's 個別事業計画を検討中の施策 as this year's starting point (DX staff then update the status
+    texts on the report-document page); a year that already has items keeps them. Returns how many were copied."""
+    if PolicyUnderConsideration.objects.filter(plan=plan, fiscal_year=to_year).exists():
+        return 0
+    previous = list(PolicyUnderConsideration.objects.filter(plan=plan, fiscal_year=from_year).order_by("position", "pk"))
+    PolicyUnderConsideration.objects.bulk_create(
+        PolicyUnderConsideration(
+            plan=plan, fiscal_year=to_year, pillar_id=u.pillar_id, policy_id=u.policy_id, title=u.title,
+            text=list(u.text), position=position,
+        )
+        for position, u in enumerate(previous)
+    )
+    return len(previous)
+
+
 def cycle_open(*, plan: Plan, fiscal_year: int, due_date: dt.date, by: Any) -> ReportingCycle:
     """Open ``fiscal_year`` of ``plan`` for reporting: one pre-filled draft report per project.
 
+    Section 1 of the report and the policies under consideration start from the last reported year's.
     Projects that already have a report for the year (e.g. an imported, published year) keep it. Refuses a
     year outside the plan's period and a year already opened (CycleAlreadyOpen).
     """
@@ -126,16 +144,20 @@ def cycle_open(*, plan: Plan, fiscal_year: int, due_date: dt.date, by: Any) -> R
         reports = _create_reports(
             plan=plan, fiscal_year=fiscal_year, projects=projects, municipality_id=plan.municipality_id
         )
+        last = ProgressReport.objects.filter(plan=plan, fiscal_year__lt=fiscal_year).order_by("-fiscal_year").first()
         if not ProgressReport.objects.filter(plan=plan, fiscal_year=fiscal_year).exists():
-            last = ProgressReport.objects.filter(plan=plan, fiscal_year__lt=fiscal_year).order_by("-fiscal_year").first()
             # Section 1 (how progress is managed) rarely changes: start from last year's text.
             ProgressReport.objects.create(
                 plan=plan, fiscal_year=fiscal_year, title=progress_report_title(plan=plan, fiscal_year=fiscal_year),
                 narrative=last.narrative if last else [],
             )
+        copied = _copy_under_consideration(
+            plan=plan, from_year=last.fiscal_year if last else fiscal_year - 1, to_year=fiscal_year
+        )
         audit_record(
             municipality=plan.municipality_id, by=by, action="cycle.opened", obj=cycle,
-            after={"fiscal_year": fiscal_year, "due_date": due_date.isoformat(), "reports_created": len(reports)},
+            after={"fiscal_year": fiscal_year, "due_date": due_date.isoformat(), "reports_created": len(reports),
+                   "under_consideration_copied": copied},
         )
         return cycle
 

@@ -127,4 +127,11 @@ AUDIT_KEYS: dict[str, str] = {
     "reports_created": "作成した報告",
     "reports_published": "公表した報告",
     "published_at": "公表日時",
+    "title": "表題",
+    "published_on": "公表年月",
+    "narrative": "本文",
+    "pillar": "柱",
+    "policy": "施策",
+    "text": "内容",
+    "under_consideration_copied": "引き継いだ検討中の施策",
 }

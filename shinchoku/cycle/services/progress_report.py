@@ -1,0 +1,275 @@
+"""The report document's own parts, edited by DX staff while compiling the year's 進行管理報告書:
+
+- the ProgressReport of the year (表題, 公表年月, section 1 "進行管理" as headings and paragraphs);
+- 個別事業計画を検討中の施策 (policies under consideration) of the year, shown in section 2 per pillar.
+
+Everything here is what the generated PDF/Word/HTML prints (shinchoku.documents). Refused for a published
+(locked) year, and for anyone but DX staff (Action.EDIT_REPORT_DOCUMENT). Audited as ``report.document.*``
+and ``plan.under_consideration.*``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Literal, TypedDict
+
+from django.db import transaction
+from django.db.models import Max
+from django_scopes import scope
+
+from shinchoku import wareki
+from shinchoku.cycle.errors import InvalidInput, NotPermitted, YearLocked
+from shinchoku.cycle.services._audit import audit_record
+from shinchoku.cycle.services.plan import _year_locked
+from shinchoku.permissions import Action, can
+from shinchoku.plans.models import Pillar, Plan, Policy, PolicyUnderConsideration, ProgressReport
+
+TITLE_MAX = ProgressReport._meta.get_field("title").max_length or 300
+UC_TITLE_MAX = PolicyUnderConsideration._meta.get_field("title").max_length or 200
+
+
+class NarrativeSection(TypedDict):
+    """One numbered part of section 1: "(1) 柏崎市DX推進計画" and its paragraphs (without the "(1)")."""
+
+    heading: str
+    paragraphs: list[str]
+
+
+@contextmanager
+def _editing(plan: Plan, fiscal_year: int, by: Any) -> Iterator[None]:
+    """Scope + transaction + permission + the locked-year check, shared by every function here."""
+    with scope(municipality=plan.municipality_id), transaction.atomic():
+        if by is not None and not can(by, Action.EDIT_REPORT_DOCUMENT, plan):
+            raise NotPermitted("報告書を編集する権限がありません。")
+        if _year_locked(plan.pk, fiscal_year):
+            raise YearLocked(
+                f"{wareki.format_fiscal_year(fiscal_year)}は公表済みのため、報告書を変更できません。"
+                "変更するには、報告を再開してください。"
+            )
+        yield
+
+
+def _month(value: dt.date | None) -> str | None:
+    return f"{value:%Y-%m}" if value else None
+
+
+def _items(values: Sequence[str] | str | None) -> list[str]:
+    """Text items as stored: each trimmed, empty ones dropped (a string counts as one item per line)."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = values.splitlines()
+    return [v.strip() for v in values if v and v.strip()]
+
+
+def clean_narrative(narrative: Sequence[NarrativeSection | dict[str, Any]]) -> list[NarrativeSection]:
+    """Trim headings and paragraphs, drop empty paragraphs and wholly empty sections; a section with text
+    but no heading is refused (``field`` = ``narrative-<n>-heading``, n counting from 1 as on the page)."""
+    cleaned: list[NarrativeSection] = []
+    for number, section in enumerate(narrative, start=1):
+        heading = str(section.get("heading") or "").strip()
+        paragraphs = _items(section.get("paragraphs"))
+        if not heading and not paragraphs:
+            continue  # an added but unused section
+        if not heading:
+            raise InvalidInput(f"見出し（{number}）を入力してください。", field=f"narrative-{number}-heading")
+        if len(heading) > 200:
+            raise InvalidInput(f"見出し（{number}）は200文字以内で入力してください。", field=f"narrative-{number}-heading")
+        cleaned.append({"heading": heading, "paragraphs": paragraphs})
+    return cleaned
+
+
+def progress_report_update(
+    *,
+    progress_report: ProgressReport,
+    by: Any,
+    title: str,
+    published_on: dt.date | None,
+    narrative: Sequence[NarrativeSection],
+) -> ProgressReport:
+    """Replace the title, publication month (day set to 1; None = not yet decided) and section 1.
+
+    Audited once as ``report.document.updated`` with only the parts that changed; nothing changed, nothing
+    written.
+    """
+    plan = progress_report.plan
+    with _editing(plan, progress_report.fiscal_year, by):
+        report = ProgressReport.objects.select_for_update().get(pk=progress_report.pk)
+        title = (title or "").strip()
+        if not title:
+            raise InvalidInput("表題を入力してください。", field="title")
+        if len(title) > TITLE_MAX:
+            raise InvalidInput(f"表題は{TITLE_MAX}文字以内で入力してください。", field="title")
+        if published_on is not None:
+            published_on = published_on.replace(day=1)
+            if published_on < dt.date(report.fiscal_year, 4, 1):
+                raise InvalidInput(
+                    f"公表年月は評価対象年度（{wareki.format_fiscal_year(report.fiscal_year)}）の開始より後にしてください。",
+                    field="published_on",
+                )
+        sections = clean_narrative(narrative)
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        if report.title != title:
+            before["title"], after["title"] = report.title, title
+        if report.published_on != published_on:
+            before["published_on"], after["published_on"] = _month(report.published_on), _month(published_on)
+        if list(report.narrative) != sections:
+            before["narrative"], after["narrative"] = report.narrative, sections
+        if after:
+            report.title, report.published_on, report.narrative = title, published_on, sections
+            report.save(update_fields=["title", "published_on", "narrative"])
+            audit_record(
+                municipality=plan.municipality_id, by=by, action="report.document.updated", obj=report,
+                before=before, after=after,
+            )
+        progress_report.title, progress_report.published_on, progress_report.narrative = (
+            report.title, report.published_on, report.narrative,
+        )
+        return progress_report
+
+
+# -- 個別事業計画を検討中の施策 ------------------------------------------------------------------------------------
+
+
+def _check_classification(plan: Plan, pillar: Pillar, policy: Policy | None) -> None:
+    if pillar.plan_id != plan.pk:
+        raise InvalidInput("この計画の柱を選んでください。", field="pillar")
+    if policy is not None and policy.pillar_id != pillar.pk:
+        raise InvalidInput(f"施策「{policy.name}」は「{pillar.name}」の施策ではありません。", field="policy")
+
+
+def _check_title(plan: Plan, fiscal_year: int, pillar: Pillar, title: str, exclude: int | None = None) -> str:
+    title = (title or "").strip()
+    if not title:
+        raise InvalidInput("名称を入力してください。", field="title")
+    if len(title) > UC_TITLE_MAX:
+        raise InvalidInput(f"名称は{UC_TITLE_MAX}文字以内で入力してください。", field="title")
+    same = PolicyUnderConsideration.objects.filter(plan=plan, fiscal_year=fiscal_year, pillar=pillar, title=title)
+    if exclude is not None:
+        same = same.exclude(pk=exclude)
+    if same.exists():
+        raise InvalidInput(f"「{pillar.name}」に「{title}」は既にあります。", field="title")
+    return title
+
+
+def _snapshot(item: PolicyUnderConsideration) -> dict[str, Any]:
+    return {
+        "fiscal_year": item.fiscal_year,
+        "pillar": item.pillar.name,
+        "policy": item.policy.name if item.policy else None,
+        "title": item.title,
+        "text": list(item.text),
+    }
+
+
+def under_consideration_create(
+    *,
+    plan: Plan,
+    fiscal_year: int,
+    pillar: Pillar,
+    title: str,
+    by: Any,
+    policy: Policy | None = None,
+    text: Sequence[str] | str = (),
+) -> PolicyUnderConsideration:
+    """Add a policy under consideration at the end of the year's list (its pillar's block in the report)."""
+    with _editing(plan, fiscal_year, by):
+        if fiscal_year not in plan.fiscal_years:
+            raise InvalidInput(f"{wareki.format_fiscal_year(fiscal_year)}は計画期間の外です。", field="fiscal_year")
+        _check_classification(plan, pillar, policy)
+        title = _check_title(plan, fiscal_year, pillar, title)
+        last = PolicyUnderConsideration.objects.filter(plan=plan, fiscal_year=fiscal_year).aggregate(m=Max("position"))["m"]
+        item = PolicyUnderConsideration.objects.create(
+            plan=plan, fiscal_year=fiscal_year, pillar=pillar, policy=policy, title=title, text=_items(text),
+            position=0 if last is None else last + 1,
+        )
+        audit_record(
+            municipality=plan.municipality_id, by=by, action="plan.under_consideration.created", obj=item,
+            after=_snapshot(item),
+        )
+        return item
+
+
+def under_consideration_update(
+    *,
+    item: PolicyUnderConsideration,
+    pillar: Pillar,
+    title: str,
+    by: Any,
+    policy: Policy | None = None,
+    text: Sequence[str] | str = (),
+) -> PolicyUnderConsideration:
+    """Change the pillar/policy, name and status text; audited with the fields that changed."""
+    plan = item.plan
+    with _editing(plan, item.fiscal_year, by):
+        _check_classification(plan, pillar, policy)
+        title = _check_title(plan, item.fiscal_year, pillar, title, exclude=item.pk)
+        old = _snapshot(item)
+        item.pillar, item.policy, item.title, item.text = pillar, policy, title, _items(text)
+        new = _snapshot(item)
+        changed = [k for k in new if new[k] != old[k]]
+        if changed:
+            item.save(update_fields=["pillar", "policy", "title", "text"])
+            audit_record(
+                municipality=plan.municipality_id, by=by, action="plan.under_consideration.updated", obj=item,
+                before={k: old[k] for k in changed}, after={k: new[k] for k in changed},
+            )
+        return item
+
+
+def under_consideration_delete(*, item: PolicyUnderConsideration, by: Any) -> None:
+    plan = item.plan
+    with _editing(plan, item.fiscal_year, by):
+        audit_record(
+            municipality=plan.municipality_id, by=by, action="plan.under_consideration.deleted", obj=item,
+            before=_snapshot(item),
+        )
+        item.delete()
+
+
+def under_consideration_move(
+    *, item: PolicyUnderConsideration, direction: Literal["up", "down"], by: Any
+) -> PolicyUnderConsideration:
+    """Swap with the previous/next item of the same pillar (the report lists them per pillar).
+
+    Already first (or last): nothing changes and nothing is recorded.
+    """
+    if direction not in ("up", "down"):
+        raise InvalidInput("移動の向きが正しくありません。", field="direction")
+    plan = item.plan
+    with _editing(plan, item.fiscal_year, by):
+        siblings = list(
+            PolicyUnderConsideration.objects.select_for_update()
+            .filter(plan=plan, fiscal_year=item.fiscal_year, pillar_id=item.pillar_id)
+            .order_by("position", "pk")
+        )
+        index = next((i for i, s in enumerate(siblings) if s.pk == item.pk), None)
+        if index is None:
+            raise InvalidInput("この項目は既に削除されています。", field="item")
+        other_index = index - 1 if direction == "up" else index + 1
+        if not 0 <= other_index < len(siblings):
+            return item
+        current, other = siblings[index], siblings[other_index]
+        if current.position == other.position:  # imported duplicates: renumber the year first
+            _renumber(plan, item.fiscal_year)
+            current.refresh_from_db(fields=["position"])
+            other.refresh_from_db(fields=["position"])
+        current.position, other.position = other.position, current.position
+        PolicyUnderConsideration.objects.bulk_update([current, other], ["position"])
+        audit_record(
+            municipality=plan.municipality_id, by=by, action="plan.under_consideration.moved", obj=current,
+            before={"position": index + 1}, after={"position": other_index + 1},
+        )
+        item.position = current.position
+        return item
+
+
+def _renumber(plan: Plan, fiscal_year: int) -> None:
+    items = list(PolicyUnderConsideration.objects.filter(plan=plan, fiscal_year=fiscal_year).order_by("position", "pk"))
+    for position, uc in enumerate(items):
+        uc.position = position
+    PolicyUnderConsideration.objects.bulk_update(items, ["position"])
+
