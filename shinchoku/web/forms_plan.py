@@ -14,11 +14,23 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.http import QueryDict
 
 from shinchoku.cycle.parsing import NotANumber, format_value, parse_number
-from shinchoku.plans.models import Direction, Indicator, IndicatorValue, Pillar, PlanRevision, Policy, Project
+from shinchoku.plans.models import (
+    Direction,
+    Indicator,
+    IndicatorValue,
+    Pillar,
+    PlanRevision,
+    Policy,
+    Project,
+    ProjectTag,
+    ScheduleCell,
+    ScheduleRow,
+)
 from shinchoku.tenancy.models import Department
 
 EXTRA_DEPARTMENT_SLOTS = 2  # empty selects offered after the project's departments
@@ -107,6 +119,15 @@ class DepartmentFormData:
             raise FormInvalid({"email": "メールアドレスの形式が正しくありません（例：kikaku@city.example.lg.jp）。"})
 
 
+@dataclass
+class TagFormData:
+    name: str = ""
+
+    @classmethod
+    def from_post(cls, post: QueryDict) -> TagFormData:
+        return cls(name=post.get("name", ""))
+
+
 # -- thresholds --------------------------------------------------------------------------------------------------
 
 
@@ -148,15 +169,12 @@ def _plain_decimal(value: Decimal) -> str:
 # -- projects ----------------------------------------------------------------------------------------------------
 
 
-def classification_value(pillar_id: int, policy_id: int | None) -> str:
-    """The value of one option of the 柱・施策 select: ``<pillar>:<policy>`` (policy empty = directly under)."""
-    return f"{pillar_id}:{policy_id or ''}"
-
-
 @dataclass
 class ProjectFormData:
     name: str = ""
-    classification: str = ""  # classification_value()
+    pillar: str = ""  # Pillar pk as typed
+    policy: str = ""  # Policy pk as typed, "" = directly under the pillar
+    tags: list[str] = field(default_factory=list)  # ProjectTag pks as typed
     overview: str = ""
     vision: str = ""
     comprehensive_plan_area: str = ""
@@ -170,7 +188,9 @@ class ProjectFormData:
     def from_project(cls, project: Project) -> ProjectFormData:
         return cls(
             name=project.name,
-            classification=classification_value(project.pillar_id, project.policy_id),
+            pillar=str(project.pillar_id),
+            policy=str(project.policy_id or ""),
+            tags=[str(tag.pk) for tag in project.tags.all()],
             overview=project.overview,
             vision=project.vision,
             comprehensive_plan_area=project.comprehensive_plan_area,
@@ -183,7 +203,9 @@ class ProjectFormData:
     def from_post(cls, post: QueryDict) -> ProjectFormData:
         return cls(
             **{name: _text(post, name) for name in cls.TEXT_FIELDS},
-            classification=post.get("classification", ""),
+            pillar=post.get("pillar", "").strip(),
+            policy=post.get("policy", "").strip(),
+            tags=[raw.strip() for raw in post.getlist("tags") if raw.strip()],
             departments=[raw.strip() for raw in post.getlist("departments")],
             added_in_revision=post.get("added_in_revision", ""),
         )
@@ -208,17 +230,34 @@ class ProjectFormData:
                 chosen.append(department)  # type: ignore[arg-type]
         return chosen
 
+    def chosen_tags(self, tags: Sequence[ProjectTag]) -> list[ProjectTag]:
+        chosen: list[ProjectTag] = []
+        for raw in self.tags:
+            tag = by_pk(tags, raw)
+            if not isinstance(tag, ProjectTag):
+                raise FormInvalid({"tags": "選べない区分が指定されました。一覧から選んでください。"})
+            if tag not in chosen:
+                chosen.append(tag)
+        return chosen
+
     def pillar_and_policy(self, pillars: Sequence[Pillar]) -> tuple[Pillar, Policy | None]:
-        pillar_raw, _, policy_raw = self.classification.partition(":")
-        pillar = by_pk(pillars, pillar_raw)
+        """The chosen pillar and policy; without JavaScript any policy can be picked with any pillar, so a
+        policy of another pillar is refused here with a message that names both."""
+        pillar = by_pk(pillars, self.pillar)
         if not isinstance(pillar, Pillar):
-            raise FormInvalid({"classification": "柱・施策を選んでください。"})
-        if not policy_raw:
+            raise FormInvalid({"pillar": "柱を選んでください。"})
+        if not self.policy:
             return pillar, None
-        policy = by_pk(pillar.policies.all(), policy_raw)
-        if not isinstance(policy, Policy):
-            raise FormInvalid({"classification": "柱・施策の組合せが正しくありません。"})
-        return pillar, policy
+        policy = by_pk(pillar.policies.all(), self.policy)
+        if isinstance(policy, Policy):
+            return pillar, policy
+        elsewhere = by_pk((p for other in pillars for p in other.policies.all()), self.policy)
+        if isinstance(elsewhere, Policy):
+            raise FormInvalid({
+                "policy": f"施策「{elsewhere.name}」は柱「{pillar.name}」の施策ではありません。"
+                          "柱と施策の組合せを選び直してください。"
+            })
+        raise FormInvalid({"policy": "施策を一覧から選んでください。"})
 
     def revision(self, revisions: Sequence[PlanRevision]) -> PlanRevision | None:
         if not self.added_in_revision:
@@ -304,3 +343,96 @@ class TargetsFormData:
                     continue
             changed[fy] = text
         return changed
+
+
+# -- schedule ----------------------------------------------------------------------------------------------------
+
+MAX_SCHEDULE_ROWS = 12
+
+
+@dataclass
+class ScheduleRowData:
+    track: str = ""
+    cells: dict[int, str] = field(default_factory=dict)  # fiscal year → text as typed
+
+
+@dataclass
+class ScheduleFormData:
+    """The schedule editor: rows × the plan's fiscal years. Rows are added and removed by submit buttons
+    (``action=add`` / ``action=remove-<index>``), so the editor works without JavaScript."""
+
+    years: list[int]
+    rows: list[ScheduleRowData] = field(default_factory=list)
+
+    @classmethod
+    def from_rows(cls, years: Iterable[int], rows: Iterable[ScheduleRow]) -> ScheduleFormData:
+        years = list(years)
+        data = cls(
+            years=years,
+            rows=[
+                ScheduleRowData(row.track, {fy: "" for fy in years} | {c.fiscal_year: c.text for c in row.cells.all()})
+                for row in rows
+            ],
+        )
+        if not data.rows:
+            data.add_row()
+        return data
+
+    @classmethod
+    def from_post(cls, post: QueryDict, years: Iterable[int]) -> ScheduleFormData:
+        years = list(years)
+        try:
+            count = min(int(post.get("row_count", "0")), MAX_SCHEDULE_ROWS)
+        except ValueError:
+            count = 0
+        rows = [
+            ScheduleRowData(
+                post.get(f"row-{i}-track", "").strip(),
+                {fy: _text(post, f"row-{i}-{fy}") for fy in years},
+            )
+            for i in range(max(count, 0))
+        ]
+        return cls(years=years, rows=rows)
+
+    @property
+    def table(self) -> list[dict[str, Any]]:
+        """The rows as the template shows them: field names ready (``row-0-track``, ``row-0-2023``)."""
+        return [
+            {
+                "index": i,
+                "number": i + 1,
+                "track": row.track,
+                "track_name": f"row-{i}-track",
+                "cells": [(fy, f"row-{i}-{fy}", row.cells.get(fy, "")) for fy in self.years],
+            }
+            for i, row in enumerate(self.rows)
+        ]
+
+    @property
+    def can_add(self) -> bool:
+        return len(self.rows) < MAX_SCHEDULE_ROWS
+
+    def add_row(self) -> None:
+        if self.can_add:
+            self.rows.append(ScheduleRowData("", {fy: "" for fy in self.years}))
+
+    def remove_row(self, index: int) -> None:
+        if 0 <= index < len(self.rows):
+            del self.rows[index]
+        if not self.rows:
+            self.add_row()
+
+    def values(self) -> list[tuple[str, dict[int, str]]]:
+        """What the service takes; lengths are checked here so the message sits next to the cell."""
+        errors: dict[str, str] = {}
+        track_max = ScheduleRow._meta.get_field("track").max_length or 8
+        text_max = ScheduleCell._meta.get_field("text").max_length or 500
+        for i, row in enumerate(self.rows):
+            if len(row.track) > track_max:
+                errors[f"row-{i}-track"] = f"系列は{track_max}文字以内で入力してください（例：①）。"
+            for fy, text in row.cells.items():
+                if len(text.strip()) > text_max:
+                    errors[f"row-{i}-{fy}"] = f"{text_max}文字以内で入力してください。"
+        if errors:
+            raise FormInvalid(errors)
+        return [(row.track, dict(row.cells)) for row in self.rows]

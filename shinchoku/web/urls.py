@@ -12,10 +12,12 @@ from shinchoku.web.views import (
     municipality,
     plan_admin,
     plan_cycle,
+    plan_order,
     project_edit,
     projects,
     report_form,
     review,
+    schedule_edit,
 )
 
 app_name = "web"
@@ -52,4 +54,12 @@ urlpatterns = [
     # corrections to a running year (DX staff)
     path("<int:fiscal_year>/cycle/due-date/", plan_cycle.cycle_due_date_view, name="cycle_due_date"),
     path("<int:fiscal_year>/projects/<int:project_id>/reopen/", plan_cycle.report_reopen_view, name="report_reopen"),
+    # 計画の管理: 区分, 並び順, スケジュール (DX staff edit; HQ and viewers read the schedule)
+    path("<int:fiscal_year>/plan/tags/", plan_order.tag_create_view, name="tag_create"),
+    path("<int:fiscal_year>/plan/projects/<int:project_id>/move/", plan_order.project_move_view, name="project_move"),
+    path(
+        "<int:fiscal_year>/plan/projects/<int:project_id>/schedule/",
+        schedule_edit.schedule_edit,
+        name="schedule_edit",
+    ),
 ]

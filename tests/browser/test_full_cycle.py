@@ -1,7 +1,8 @@
 """The whole year in a real browser (Debian's Chromium through Playwright), axe-core on every page.
 
 DX staff opens FY2024; 元気発信課 fills in and submits LINEによる情報発信; HQ returns it with a comment; the
-department fixes and resubmits; HQ approves with a final grade; the report downloads. Every page visited is
+department fixes and resubmits; HQ approves with a final grade; the report downloads; DX staff then looks after
+the plan (計画の管理, a project, an indicator, the schedule editor). Every page visited is
 checked with axe-core (no serious or critical violation) and photographed to /tmp/shots/ at 1366×768.
 
 Run: ``.venv/bin/pytest -m browser tests/browser``.
@@ -276,4 +277,29 @@ def run_year(page: Any, base: str, mid: int) -> None:
     download = download_info.value
     assert download.suggested_filename.endswith((".html", ".xlsx"))
     assert Path(download.path()).stat().st_size > 1000
+    logout(page)
+
+    # --- DX staff looks after the plan: 計画の管理, a project, an indicator, the schedule -----------------------
+    login(page, checker, base, "alice")
+    page.goto(f"{base}/{mid}/2024/plan/")
+    checker.check("plan-admin")
+    page.get_by_role("link", name=LINE, exact=True).click()
+    page.get_by_label("施策", exact=True).wait_for()
+    checker.check("project-edit-line")
+    project_url = page.url
+    page.locator("section[aria-labelledby=h-indicators] tbody a").first.click()
+    page.get_by_label("指標名", exact=True).wait_for()
+    checker.check("indicator-edit-line")
+    page.goto(project_url)
+    page.get_by_role("link", name="スケジュールを編集").click()
+    checker.check("schedule-edit-line")
+    rows = page.locator("tbody tr").count()
+    page.get_by_role("button", name="行を追加").click()
+    page.get_by_label(f"{rows + 1}行目の系列").wait_for()  # added by a plain form post, nothing saved yet
+    checker.check("schedule-row-added")
+    page.get_by_label(f"{rows + 1}行目の系列").fill("②")
+    page.get_by_label(f"{rows + 1}行目のR6(2024)年度").fill("通報機能の追加")
+    page.get_by_role("button", name="保存する").first.click()
+    page.get_by_text("スケジュールを保存しました").wait_for()
+    assert page.get_by_label(f"{rows + 1}行目のR6(2024)年度").input_value() == "通報機能の追加"
     logout(page)

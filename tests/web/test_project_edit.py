@@ -11,7 +11,7 @@ from django.test import Client
 from django_scopes import scope
 
 from shinchoku.cycle.models import AuditEntry
-from shinchoku.plans.models import Pillar, Policy, Project, ProjectReport, ReportState
+from shinchoku.plans.models import Pillar, Policy, Project, ProjectReport, ProjectTag, ReportState
 from shinchoku.tenancy.models import Department, Municipality
 
 Login = Callable[[AbstractBaseUser], Client]
@@ -41,6 +41,8 @@ def form(project: Project, city: Municipality, **changes: Any) -> dict[str, Any]
         "comprehensive_plan_area": project.comprehensive_plan_area,
         "comprehensive_plan_policy": project.comprehensive_plan_policy,
         "departments": departments(city, *[link.department.name for link in project.department_links.all()]),
+        "pillar": str(project.pillar_id), "policy": str(project.policy_id or ""),
+        "tags": [str(t.pk) for t in project.tags.all()],
     }
     data.update(changes)
     return data
@@ -48,7 +50,7 @@ def form(project: Project, city: Municipality, **changes: Any) -> dict[str, Any]
 
 def fresh(city: Municipality, pk: int) -> Project:
     with scope(municipality=city):
-        return Project.objects.prefetch_related("department_links__department").get(pk=pk)
+        return Project.objects.prefetch_related("department_links__department", "tags").get(pk=pk)
 
 
 def dept_names(city: Municipality, pk: int) -> list[str]:
@@ -127,7 +129,7 @@ def test_it_adds_a_project_with_a_draft_report_for_the_open_year(
         pillar = Pillar.objects.get(plan__municipality=city, name="行政のDX")
         policy = Policy.objects.get(pillar=pillar, name="その他")
     data = {
-        "name": "AI議事録作成", "classification": f"{pillar.pk}:{policy.pk}", "overview": "AIで議事録を作成します。",
+        "name": "AI議事録作成", "pillar": str(pillar.pk), "policy": str(policy.pk), "overview": "AIで議事録を作成します。",
         "vision": "", "comprehensive_plan_area": "⑥ 自治経営", "comprehensive_plan_policy": "",
         "departments": departments(city, "総務課", "企画政策課"), "added_in_revision": "",
     }
@@ -146,8 +148,9 @@ def test_it_adds_a_project_with_a_draft_report_for_the_open_year(
     ("changes", "message"),
     [
         ({"name": ""}, "個別事業計画名を入力してください。"),
-        ({"classification": ""}, "柱・施策を選んでください。"),
-        ({"classification": "999999:"}, "柱・施策を選んでください。"),
+        ({"pillar": ""}, "柱を選んでください。"),
+        ({"pillar": "999999"}, "柱を選んでください。"),
+        ({"policy": "999999"}, "施策を一覧から選んでください。"),
     ],
 )
 def test_it_refuses_an_incomplete_new_project(
@@ -155,7 +158,7 @@ def test_it_refuses_an_incomplete_new_project(
 ) -> None:
     with scope(municipality=city):
         pillar = Pillar.objects.get(plan__municipality=city, name="行政のDX")
-    data = {"name": "AI議事録作成", "classification": f"{pillar.pk}:", **changes}
+    data = {"name": "AI議事録作成", "pillar": str(pillar.pk), "policy": "", **changes}
     response = login(alice).post(new_url(city), data)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -202,3 +205,172 @@ def test_it_is_a_404_for_another_municipalitys_member_and_project(
 def test_it_redirects_anonymous_users_to_login(client: Client, city: Municipality, project_named: ProjectNamed) -> None:
     assert client.get(edit_url(city, project_named(KEIYAKU))).status_code == 302
     assert client.post(new_url(city), {"name": "x"}).status_code == 302
+
+
+# -- pillar/policy and tags (区分) -------------------------------------------------------------------------------
+
+
+def place(city: Municipality, pillar_name: str, policy_name: str | None) -> dict[str, str]:
+    with scope(municipality=city):
+        pillar = Pillar.objects.get(plan__municipality=city, name=pillar_name)
+        policy = Policy.objects.get(pillar__plan__municipality=city, name=policy_name) if policy_name else None
+    return {"pillar": str(pillar.pk), "policy": str(policy.pk) if policy else ""}
+
+
+def tag_pks(city: Municipality, *names: str) -> list[str]:
+    with scope(municipality=city):
+        return [str(ProjectTag.objects.get(municipality=city, name=n).pk) for n in names]
+
+
+def classified(city: Municipality, pk: int) -> tuple[str, str | None, list[str]]:
+    with scope(municipality=city):
+        project = Project.objects.select_related("pillar", "policy").get(pk=pk)
+        return project.pillar.name, project.policy.name if project.policy else None, [t.name for t in project.tags.all()]
+
+
+def test_it_shows_pillar_and_policy_selects_and_tag_checkboxes(
+    login: Login, alice: AbstractBaseUser, city: Municipality, project_named: ProjectNamed
+) -> None:
+    html = login(alice).get(edit_url(city, project_named(KOTSU))).content.decode()
+    for field in ("pillar", "policy"):
+        assert f'<label for="{field}">' in html and f'<select id="{field}" name="{field}"' in html
+    assert '<optgroup label="暮らしのDX">' in html and '<optgroup label="行政のDX">' in html
+    [tag] = tag_pks(city, "市重点")
+    assert f'<label for="tag-{tag}"><input type="checkbox" id="tag-{tag}" name="tags" value="{tag}" checked> 市重点</label>' in html
+    assert "まだ変更できません" not in html and "この画面ではまだできません" not in html
+
+
+def test_it_changes_pillar_policy_and_tags_and_audits_names(
+    login: Login, alice: AbstractBaseUser, city: Municipality, project_named: ProjectNamed
+) -> None:
+    client = login(alice)
+    response = client.post(f"/{city.pk}/2024/plan/tags/", {"name": "国重点"}, follow=True)
+    assert "区分「国重点」を追加しました" in response.content.decode()
+    project = project_named(KEIYAKU)
+    data = form(fresh(city, project.pk), city, **place(city, "暮らしのDX", "市民生活のDX"), tags=tag_pks(city, "国重点", "市重点"))
+    response = client.post(edit_url(city, project), data, follow=True)
+    assert "を保存しました" in response.content.decode()
+    assert classified(city, project.pk) == ("暮らしのDX", "市民生活のDX", ["市重点", "国重点"])
+    assert actions(city) == ["plan.tag.created", "plan.project.classified"]
+    with scope(municipality=city):
+        entry = AuditEntry.objects.get(action="plan.project.classified")
+    assert entry.before == {"pillar": "行政のDX", "policy": "その他", "tags": []}
+    assert entry.after == {"pillar": "暮らしのDX", "policy": "市民生活のDX", "tags": ["市重点", "国重点"]}
+    assert entry.actor == alice
+
+
+def test_it_refuses_a_policy_of_another_pillar_next_to_the_field(
+    login: Login, alice: AbstractBaseUser, city: Municipality, project_named: ProjectNamed
+) -> None:
+    project = project_named(KEIYAKU)
+    wrong = {"pillar": place(city, "行政のDX", None)["pillar"], "policy": place(city, "暮らしのDX", "市民生活のDX")["policy"]}
+    response = login(alice).post(edit_url(city, project), form(fresh(city, project.pk), city, overview="変えたい", **wrong))
+    assert response.status_code == 400
+    html = response.content.decode()
+    message = "施策「市民生活のDX」は柱「行政のDX」の施策ではありません。柱と施策の組合せを選び直してください。"
+    assert f'<p class="field-error" id="policy_error">{message}</p>' in html and 'href="#policy"' in html
+    assert "変えたい" in html
+    assert classified(city, project.pk) == ("行政のDX", "その他", [])
+    assert actions(city) == []
+
+
+def test_it_refuses_a_tag_of_another_municipality(
+    login: Login, alice: AbstractBaseUser, city: Municipality, other_city: Municipality, project_named: ProjectNamed
+) -> None:
+    with scope(municipality=other_city):
+        theirs = ProjectTag.objects.create(municipality=other_city, name="村重点")
+    project = project_named(KEIYAKU)
+    response = login(alice).post(edit_url(city, project), form(fresh(city, project.pk), city, tags=[str(theirs.pk)]))
+    assert response.status_code == 400
+    assert "選べない区分が指定されました" in response.content.decode()
+    assert classified(city, project.pk)[2] == [] and actions(city) == []
+
+
+def test_a_new_project_gets_its_tags(login: Login, alice: AbstractBaseUser, city: Municipality) -> None:
+    data = {"name": "AI議事録作成", **place(city, "行政のDX", "その他"), "tags": tag_pks(city, "市重点")}
+    login(alice).post(new_url(city), data)
+    with scope(municipality=city):
+        pk = Project.objects.get(plan__municipality=city, name="AI議事録作成").pk
+    assert classified(city, pk) == ("行政のDX", "その他", ["市重点"])
+    assert actions(city) == ["plan.project.created", "plan.project.classified"]
+
+
+# -- 計画の管理: add a tag, move projects ---------------------------------------------------------------------------
+
+
+def admin_url(city: Municipality) -> str:
+    return f"/{city.pk}/2024/plan/"
+
+
+def test_the_plan_admin_page_offers_the_tag_form_and_move_buttons(
+    login: Login, alice: AbstractBaseUser, city: Municipality, grow_city: Callable[[int], None],
+    project_named: ProjectNamed,
+) -> None:
+    grow_city(1)  # 追加事業0 joins 電子契約システム導入 under 行政のDX / その他
+    html = login(alice).get(admin_url(city)).content.decode()
+    assert '<label for="new-tag-name">区分の名称</label>' in html and "区分を追加する" in html
+    keiyaku, added = project_named(KEIYAKU), project_named("追加事業0")
+    assert f'action="/{city.pk}/2024/plan/projects/{keiyaku.pk}/move/"' in html
+    assert "下へ<span class=\"visually-hidden\">（電子契約システム導入）</span>" in html
+    assert "上へ<span class=\"visually-hidden\">（電子契約システム導入）</span>" not in html  # first of its group
+    assert "上へ<span class=\"visually-hidden\">（追加事業0）</span>" in html
+    assert "下へ<span class=\"visually-hidden\">（追加事業0）</span>" not in html
+    assert added.position > keiyaku.position
+
+
+def test_it_moves_a_project_up_and_audits(
+    login: Login, alice: AbstractBaseUser, city: Municipality, grow_city: Callable[[int], None],
+    project_named: ProjectNamed,
+) -> None:
+    grow_city(1)
+    added = project_named("追加事業0")
+    response = login(alice).post(f"/{city.pk}/2024/plan/projects/{added.pk}/move/", {"direction": "up"})
+    assert response.status_code == 302 and response["Location"].endswith(f"/2024/plan/#project-{added.pk}")
+    assert project_named("追加事業0").position < project_named(KEIYAKU).position
+    assert actions(city) == ["plan.project.moved"]
+    html = login(alice).get(admin_url(city)).content.decode()
+    assert html.index("追加事業0</a>") < html.index(f"{KEIYAKU}</a>")
+
+
+def test_it_refuses_a_move_past_the_end_with_a_message(
+    login: Login, alice: AbstractBaseUser, city: Municipality, project_named: ProjectNamed
+) -> None:
+    project = project_named(KEIYAKU)
+    response = login(alice).post(f"/{city.pk}/2024/plan/projects/{project.pk}/move/", {"direction": "up"}, follow=True)
+    assert "これより上へは移動できません。" in response.content.decode()
+    assert actions(city) == []
+
+
+def test_it_refuses_a_duplicate_tag_next_to_the_field(login: Login, alice: AbstractBaseUser, city: Municipality) -> None:
+    response = login(alice).post(f"/{city.pk}/2024/plan/tags/", {"name": "市重点"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<p class="field-error" id="new-tag-name-error">区分「市重点」は既にあります。</p>' in html
+    assert 'href="#new-tag-name"' in html and actions(city) == []
+
+
+def test_viewers_and_department_editors_may_not_add_tags_or_move(
+    login: Login, erin: AbstractBaseUser, bob: AbstractBaseUser, frank: AbstractBaseUser, city: Municipality,
+    project_named: ProjectNamed,
+) -> None:
+    project = project_named(KEIYAKU)
+    html = login(erin).get(admin_url(city)).content.decode()
+    assert "区分を追加する" not in html and "/move/" not in html
+    for user in (erin, bob, frank):
+        client = login(user)
+        assert client.post(f"/{city.pk}/2024/plan/tags/", {"name": "県重点"}).status_code == 403
+        assert client.post(f"/{city.pk}/2024/plan/projects/{project.pk}/move/", {"direction": "down"}).status_code == 403
+        assert client.post(edit_url(city, project), form(fresh(city, project.pk), city, tags=tag_pks(city, "市重点"))).status_code == 403
+    assert actions(city) == [] and classified(city, project.pk)[2] == []
+
+
+def test_tags_and_moves_are_404_for_another_municipality_and_need_login(
+    login: Login, charlie: AbstractBaseUser, city: Municipality, project_named: ProjectNamed, client: Client
+) -> None:
+    project = project_named(KEIYAKU)
+    anonymous = Client()
+    assert anonymous.post(f"/{city.pk}/2024/plan/tags/", {"name": "県重点"}).status_code == 302
+    assert anonymous.post(f"/{city.pk}/2024/plan/projects/{project.pk}/move/", {"direction": "up"}).status_code == 302
+    assert login(charlie).post(f"/{city.pk}/2024/plan/tags/", {"name": "県重点"}).status_code == 404
+    assert login(charlie).post(f"/{city.pk}/2024/plan/projects/{project.pk}/move/", {"direction": "up"}).status_code == 404
+    assert actions(city) == []

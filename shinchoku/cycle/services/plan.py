@@ -1,13 +1,14 @@
-"""What DX staff need to keep the plan up to date: targets (effective-dated), projects, indicators,
-departments, revisions and the evaluation thresholds. Small functions, each audited as ``plan.*``."""
+"""What DX staff need to keep the plan up to date: targets (effective-dated), projects (their pillar/policy,
+tags, schedule and order), indicators, departments, revisions and the evaluation thresholds. Small functions,
+each audited as ``plan.*``."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -34,7 +35,10 @@ from shinchoku.plans.models import (
     Project,
     ProjectDepartment,
     ProjectReport,
+    ProjectTag,
     ReportState,
+    ScheduleCell,
+    ScheduleRow,
     ValueKind,
 )
 from shinchoku.tenancy.models import Department, Municipality
@@ -303,6 +307,175 @@ def indicator_update(*, indicator: Indicator, by: Any, **fields: str) -> Indicat
                 project=indicator.project_id, before=before, after=after,
             )
         return indicator
+
+
+# -- classification (pillar, policy, tags), schedule and order -------------------------------------------------
+
+
+def _tag_names(tags: Sequence[ProjectTag]) -> list[str]:
+    return [t.name for t in sorted(dict.fromkeys(tags), key=lambda t: (t.position, t.name))]
+
+
+def project_classification_set(
+    *, project: Project, pillar: Pillar, policy: Policy | None, tags: Sequence[ProjectTag], by: Any
+) -> Project:
+    """Move a project under another pillar/policy (policy None = directly under the pillar) and set its tags
+    (国重点, 市重点 …). The audit row names what changed, before and after."""
+    plan = project.plan
+    with _editing(plan.municipality_id, by, plan):
+        if pillar.plan_id != plan.pk:
+            raise InvalidInput("この計画の柱を選んでください。", field="pillar")
+        if policy is not None and policy.pillar_id != pillar.pk:
+            raise InvalidInput(
+                f"施策「{policy.name}」は柱「{pillar.name}」の施策ではありません。柱と施策の組合せを選び直してください。",
+                field="policy",
+            )
+        if any(t.municipality_id != plan.municipality_id for t in tags):
+            raise InvalidInput("他の自治体の区分は選べません。", field="tags")
+        current = Project.objects.select_related("pillar", "policy").prefetch_related("tags").get(pk=project.pk)
+        old = {
+            "pillar": current.pillar.name,
+            "policy": current.policy.name if current.policy else None,
+            "tags": _tag_names(list(current.tags.all())),
+        }
+        new = {"pillar": pillar.name, "policy": policy.name if policy else None, "tags": _tag_names(tags)}
+        before = {key: value for key, value in old.items() if new[key] != value}
+        after = {key: new[key] for key in before}
+        if (current.pillar_id, current.policy_id) != (pillar.pk, policy.pk if policy else None):
+            project.pillar, project.policy = pillar, policy
+            project.save(update_fields=["pillar", "policy"])
+        if "tags" in after:
+            project.tags.set(list(dict.fromkeys(tags)))
+        if after:
+            audit_record(
+                municipality=plan.municipality_id, by=by, action="plan.project.classified", obj=project,
+                project=project, before=before, after=after,
+            )
+        return project
+
+
+TAG_NAME_MAX = ProjectTag._meta.get_field("name").max_length or 50
+
+
+def project_tag_create(*, municipality: Municipality, name: str, by: Any) -> ProjectTag:
+    """Add a tag (区分) projects can carry, after 国重点 / 市重点 and the others."""
+    with _editing(municipality.pk, by, municipality):
+        name = _required(name, "区分の名称", "name")
+        if len(name) > TAG_NAME_MAX:
+            raise InvalidInput(f"区分の名称は{TAG_NAME_MAX}文字以内で入力してください。", field="name")
+        if ProjectTag.objects.filter(municipality=municipality, name=name).exists():
+            raise InvalidInput(f"区分「{name}」は既にあります。", field="name")
+        position = (ProjectTag.objects.filter(municipality=municipality).aggregate(m=Max("position"))["m"] or 0) + 1
+        tag = ProjectTag.objects.create(municipality=municipality, name=name, position=position)
+        audit_record(
+            municipality=municipality, by=by, action="plan.tag.created", obj=tag, after={"name": name},
+        )
+        return tag
+
+
+TRACK_MAX = ScheduleRow._meta.get_field("track").max_length or 8
+CELL_MAX = ScheduleCell._meta.get_field("text").max_length or 500
+
+
+def schedule_snapshot(project: Project) -> list[dict[str, Any]]:
+    """The schedule as plain data: ``[{"track": "①", "cells": {"2023": "導入", "2024": "→"}}, …]``."""
+    rows = ScheduleRow.objects.filter(project=project).order_by("position", "pk").prefetch_related("cells")
+    return [
+        {"track": row.track, "cells": {str(c.fiscal_year): c.text for c in sorted(row.cells.all(), key=lambda c: c.fiscal_year)}}
+        for row in rows
+    ]
+
+
+def project_schedule_set(
+    *, project: Project, rows: Sequence[tuple[str, Mapping[int, str]]], by: Any
+) -> list[dict[str, Any]]:
+    """Replace the schedule: one ``(track, {fiscal_year: text})`` per row, in order.
+
+    The track is a label like "①" ("" when the project has one line). Cell text is kept as written (only the
+    surrounding blanks are removed), "→" included; empty cells are dropped, and so are rows with neither a
+    track nor a cell. Every year must lie within the plan period. Nothing is written when nothing changed.
+    Returns the schedule as stored (see :func:`schedule_snapshot`).
+    """
+    plan = project.plan
+    with _editing(plan.municipality_id, by, plan):
+        after: list[dict[str, Any]] = []
+        for number, (track, cells) in enumerate(rows, start=1):
+            track = (track or "").strip()
+            if len(track) > TRACK_MAX:
+                raise InvalidInput(f"{number}行目の系列は{TRACK_MAX}文字以内で入力してください。", field="schedule")
+            kept: dict[int, str] = {}
+            for fiscal_year, text in cells.items():
+                fiscal_year = int(fiscal_year)
+                if fiscal_year not in plan.fiscal_years:
+                    raise InvalidInput(
+                        f"{wareki.format_fiscal_year(fiscal_year)}は計画期間（{wareki.format_fiscal_year(plan.start_fiscal_year)}"
+                        f"〜{wareki.format_fiscal_year(plan.end_fiscal_year)}）の外です。",
+                        field="schedule",
+                    )
+                text = (text or "").replace("\r\n", "\n").strip()
+                if not text:
+                    continue
+                if len(text) > CELL_MAX:
+                    raise InvalidInput(
+                        f"{number}行目の{wareki.format_fiscal_year(fiscal_year)}は{CELL_MAX}文字以内で入力してください。",
+                        field="schedule",
+                    )
+                kept[fiscal_year] = text
+            if track or kept:
+                after.append({"track": track, "cells": {str(fy): kept[fy] for fy in sorted(kept)}})
+        before = schedule_snapshot(project)
+        if before == after:
+            return before
+        ScheduleRow.objects.filter(project=project).delete()
+        for position, row in enumerate(after):
+            stored = ScheduleRow.objects.create(project=project, position=position, track=row["track"])
+            ScheduleCell.objects.bulk_create(
+                ScheduleCell(row=stored, fiscal_year=int(fy), text=text) for fy, text in row["cells"].items()
+            )
+        audit_record(
+            municipality=plan.municipality_id, by=by, action="plan.schedule.updated", obj=project, project=project,
+            before=before, after=after,
+        )
+        return after
+
+
+def project_move(*, project: Project, direction: Literal["up", "down"], by: Any) -> Project:
+    """Swap a project with its neighbour in document order, among the projects of the same pillar and policy
+    (the group it is listed in). Positions of the whole plan are renumbered 1, 2, … when they were not distinct."""
+    plan = project.plan
+    with _editing(plan.municipality_id, by, plan):
+        if direction not in ("up", "down"):
+            raise InvalidInput("移動の向きが正しくありません。", field="direction")
+        ordered = list(Project.objects.filter(plan=plan).select_for_update().order_by("position", "pk"))
+        me = next((p for p in ordered if p.pk == project.pk), None)
+        if me is None:  # pragma: no cover - the project was deleted meanwhile
+            raise InvalidInput("個別事業計画が見つかりません。", field="direction")
+        group = [p for p in ordered if (p.pillar_id, p.policy_id) == (me.pillar_id, me.policy_id)]
+        index = group.index(me)
+        other_index = index - 1 if direction == "up" else index + 1
+        if not 0 <= other_index < len(group):
+            raise InvalidInput(
+                "これより上へは移動できません。" if direction == "up" else "これより下へは移動できません。", field="direction"
+            )
+        other = group[other_index]
+        before = {"position": me.position, "neighbour": other.name}
+        i, j = ordered.index(me), ordered.index(other)
+        ordered[i], ordered[j] = ordered[j], ordered[i]
+        old_positions = [p.position for p in sorted(ordered, key=lambda p: (p.position, p.pk))]
+        distinct = len(set(old_positions)) == len(old_positions)
+        new_positions = old_positions if distinct else list(range(1, len(ordered) + 1))
+        changed = []
+        for p, position in zip(ordered, new_positions, strict=True):
+            if p.position != position:
+                p.position = position
+                changed.append(p)
+        Project.objects.bulk_update(changed, ["position"])
+        project.position = me.position
+        audit_record(
+            municipality=plan.municipality_id, by=by, action="plan.project.moved", obj=project, project=project,
+            before=before, after={"position": me.position, "direction": direction},
+        )
+        return project
 
 
 # -- departments and thresholds --------------------------------------------------------------------------------

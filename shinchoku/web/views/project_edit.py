@@ -1,5 +1,6 @@
-"""DX staff edit a project of the plan (name, departments in order, overview, vision, comprehensive-plan link)
-or add a new one (its draft report is created by the service for every open year).
+"""DX staff edit a project of the plan (name, pillar/policy, tags, departments in order, overview, vision,
+comprehensive-plan link) or add a new one (its draft report is created by the service for every open year).
+The schedule has its own editor (views/schedule_edit.py).
 
 HQ and viewers may read the page (the form is shown disabled); department editors get a 403.
 """
@@ -17,11 +18,25 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from shinchoku.cycle.services import CycleError, project_create, project_departments_set, project_update
+from shinchoku.cycle.services import (
+    CycleError,
+    project_classification_set,
+    project_create,
+    project_departments_set,
+    project_update,
+)
 from shinchoku.permissions import Action, can
-from shinchoku.plans.models import Pillar, Plan, PlanRevision, Project, ProjectDepartment
+from shinchoku.plans.models import (
+    Pillar,
+    Plan,
+    PlanRevision,
+    Project,
+    ProjectDepartment,
+    ProjectTag,
+    ScheduleRow,
+)
 from shinchoku.tenancy.models import Department, Municipality
-from shinchoku.web.forms_plan import FormInvalid, ProjectFormData, classification_value
+from shinchoku.web.forms_plan import FormInvalid, ProjectFormData
 from shinchoku.web.views._common import authorize, municipality_or_404, page, plan_or_404
 
 T = TypeVar("T")
@@ -36,6 +51,7 @@ def plan_project_or_404(plan: Plan, project_id: int) -> Project:
             "tags",
             "indicators",
             Prefetch("department_links", queryset=ProjectDepartment.objects.select_related("department")),
+            Prefetch("schedule_rows", queryset=ScheduleRow.objects.order_by("position", "pk").prefetch_related("cells")),
         )
         .first()
     )
@@ -82,22 +98,22 @@ def _render(
         project=project,
         data=data,
         errors=errors or {},
-        classifications=[
-            (pillar, [(classification_value(pillar.pk, None), f"{pillar.name}（施策なし）")]
-             + [(classification_value(pillar.pk, p.pk), p.name) for p in pillar.policies.all()])
-            for pillar in pillars
-        ],
+        pillars=pillars,
+        tags=list(ProjectTag.objects.filter(municipality=municipality)),
         departments=list(Department.objects.filter(municipality=municipality).order_by("name")),
         revisions=list(PlanRevision.objects.filter(plan=plan).order_by("revised_on")),
         can_edit=can(request.user, Action.EDIT_PLAN, plan),
     )
 
 
-def _choices(municipality: Municipality, plan: Plan) -> tuple[list[Pillar], list[Department], list[PlanRevision]]:
+def _choices(
+    municipality: Municipality, plan: Plan
+) -> tuple[list[Pillar], list[Department], list[PlanRevision], list[ProjectTag]]:
     return (
         list(Pillar.objects.filter(plan=plan).prefetch_related("policies")),
         list(Department.objects.filter(municipality=municipality)),
         list(PlanRevision.objects.filter(plan=plan)),
+        list(ProjectTag.objects.filter(municipality=municipality)),
     )
 
 
@@ -110,14 +126,15 @@ def project_new(request: HttpRequest, municipality_id: int, fiscal_year: int) ->
         return _render(request, municipality, fiscal_year, plan, project=None, data=ProjectFormData())
     authorize(request, Action.EDIT_PLAN, plan)
     data = ProjectFormData.from_post(request.POST)
-    pillars, departments, revisions = _choices(municipality, plan)
+    pillars, departments, revisions, tags = _choices(municipality, plan)
     errors: dict[str, str] = {}
     place = read_field(errors, lambda: data.pillar_and_policy(pillars))
+    chosen_tags = read_field(errors, lambda: data.chosen_tags(tags))
     chosen = read_field(errors, lambda: data.chosen_departments(departments))
     revision = read_field(errors, lambda: data.revision(revisions))
     if not data.name.strip():
         errors.setdefault("name", "個別事業計画名を入力してください。")
-    if errors or place is None or chosen is None:
+    if errors or place is None or chosen is None or chosen_tags is None:
         return _render(request, municipality, fiscal_year, plan, project=None, data=data, status=400, errors=errors)
     pillar, policy = place
     try:
@@ -130,6 +147,10 @@ def project_new(request: HttpRequest, municipality_id: int, fiscal_year: int) ->
                 project_update(
                     project=project, by=request.user, comprehensive_plan_area=data.comprehensive_plan_area,
                     comprehensive_plan_policy=data.comprehensive_plan_policy,
+                )
+            if chosen_tags:
+                project_classification_set(
+                    project=project, pillar=pillar, policy=policy, tags=chosen_tags, by=request.user
                 )
     except CycleError as exc:
         return _render(
@@ -155,15 +176,21 @@ def project_edit(request: HttpRequest, municipality_id: int, fiscal_year: int, p
         )
     authorize(request, Action.EDIT_PLAN, plan)
     data = ProjectFormData.from_post(request.POST)
-    _, departments, _ = _choices(municipality, plan)
+    pillars, departments, _, tags = _choices(municipality, plan)
     errors: dict[str, str] = {}
+    place = read_field(errors, lambda: data.pillar_and_policy(pillars))
+    chosen_tags = read_field(errors, lambda: data.chosen_tags(tags))
     chosen = read_field(errors, lambda: data.chosen_departments(departments))
-    if errors or chosen is None:
+    if errors or place is None or chosen is None or chosen_tags is None:
         return _render(request, municipality, fiscal_year, plan, project=project, data=data, status=400, errors=errors)
+    pillar, policy = place
     try:
         with transaction.atomic():
             project_update(project=project, by=request.user, **data.text_fields())
             project_departments_set(project=project, departments=chosen, by=request.user)
+            project_classification_set(
+                project=project, pillar=pillar, policy=policy, tags=chosen_tags, by=request.user
+            )
     except CycleError as exc:
         return _render(
             request, municipality, fiscal_year, plan, project=plan_project_or_404(plan, project_id), data=data,
