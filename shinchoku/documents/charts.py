@@ -7,9 +7,11 @@ accessible (``role="img"``, ``<title>``, ``<desc>`` listing the values) and prin
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape
 
-from shinchoku.documents.model import IndicatorView, decimals_of, format_number
+from shinchoku.documents.model import IndicatorView, IndicatorYear, decimals_of, format_number
 from shinchoku.wareki import era_fiscal_year
 
 WIDTH = 520
@@ -62,22 +64,42 @@ def chart_description(indicator: IndicatorView) -> str:
     return "。".join(parts) + "。"
 
 
-def indicator_svg(indicator: IndicatorView) -> str:
-    """The chart of ``indicator`` as an ``<svg>`` element (an empty string when it has fewer than 2 values)."""
-    if not indicator.has_chart:
-        return ""
-    years = [y for y in indicator.years if y.target is not None or y.actual is not None]
-    first = indicator.years.index(years[0])
-    last = indicator.years.index(years[-1])
+@dataclass(frozen=True)
+class ChartFrame:
+    """Geometry shared by the SVG and the ReportLab drawing, in the 520 × 210 SVG space (y grows down)."""
+
+    years: list[IndicatorYear]  # the span of fiscal years that have a target or an actual
+    top: float  # value at the top of the axis
+    step: float  # tick step
+    plot_w: float
+    plot_h: float
+    slot: float  # horizontal space per fiscal year
+
+    def y_of(self, value: float) -> float:
+        return PAD_TOP + self.plot_h - (value / self.top) * self.plot_h
+
+    @property
+    def ticks(self) -> int:
+        return round(self.top / self.step)
+
+
+def chart_frame(indicator: IndicatorView) -> ChartFrame:
+    shown = [y for y in indicator.years if y.target is not None or y.actual is not None]
+    first, last = indicator.years.index(shown[0]), indicator.years.index(shown[-1])
     years = indicator.years[first : last + 1]
     values = [float(v) for y in years for v in (y.target, y.actual) if v is not None]
     top, step = nice_ceiling(max(values))
     plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
-    plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
-    slot = plot_w / len(years)
+    return ChartFrame(years, top, step, plot_w, HEIGHT - PAD_TOP - PAD_BOTTOM, plot_w / len(years))
 
-    def y_of(value: float) -> float:
-        return PAD_TOP + plot_h - (value / top) * plot_h
+
+def indicator_svg(indicator: IndicatorView) -> str:
+    """The chart of ``indicator`` as an ``<svg>`` element (an empty string when it has fewer than 2 values)."""
+    if not indicator.has_chart:
+        return ""
+    frame = chart_frame(indicator)
+    years, top, step, plot_h, slot = frame.years, frame.top, frame.step, frame.plot_h, frame.slot
+    y_of: Callable[[float], float] = frame.y_of
 
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '

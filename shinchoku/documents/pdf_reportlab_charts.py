@@ -21,7 +21,7 @@ from shinchoku.documents.charts import (
     TARGET_STROKE,
     WIDTH,
     _tick_label,
-    nice_ceiling,
+    chart_frame,
     short_year,
 )
 from shinchoku.documents.model import IndicatorView, format_number
@@ -48,17 +48,9 @@ def indicator_drawing(indicator: IndicatorView, width: float) -> Drawing | None:
     """The chart of ``indicator`` ``width`` points wide, or None when it has fewer than 2 values."""
     if not indicator.has_chart:
         return None
-    shown = [y for y in indicator.years if y.target is not None or y.actual is not None]
-    first, last = indicator.years.index(shown[0]), indicator.years.index(shown[-1])
-    years = indicator.years[first : last + 1]
-    values = [float(v) for y in years for v in (y.target, y.actual) if v is not None]
-    top, step = nice_ceiling(max(values))
-    plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
-    plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
-    slot = plot_w / len(years)
-
-    def y_of(value: float) -> float:
-        return PAD_TOP + plot_h - (value / top) * plot_h
+    frame = chart_frame(indicator)
+    years, top, step, plot_h, slot = frame.years, frame.top, frame.step, frame.plot_h, frame.slot
+    y_of = frame.y_of
 
     g = Group()
     for i in range(round(top / step) + 1):

@@ -6,14 +6,13 @@ are always printed in a table next to it: the chart is a picture of the table, n
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from shinchoku.wareki import era_fiscal_year
+from shinchoku.documents.charts import nice_ceiling, short_year
 
 # Colours chosen for ≥ 3:1 contrast against white (WCAG 1.4.11) and distinguishable in greyscale.
 GRADE_COLOURS = ["#0b4f8a", "#1d6b36", "#b35c00", "#a4161a", "#5b3f8c", "#4a4a4a"]
@@ -28,25 +27,6 @@ def _fmt(value: float) -> str:
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def nice_ceiling(value: float) -> tuple[float, float]:
-    """A round axis maximum ≥ ``value`` and its tick step (1, 2, 2.5, 5 × 10ⁿ; about four ticks)."""
-    if value <= 0:
-        return 1.0, 0.25
-    raw = value / 4
-    power = 10 ** math.floor(math.log10(raw))
-    step = power
-    for factor in (1, 2, 2.5, 5, 10):
-        step = factor * power
-        if step >= raw:
-            break
-    return step * math.ceil(value / step - 1e-9), step
-
-
-def short_year(fiscal_year: int) -> str:
-    era, year = era_fiscal_year(fiscal_year)
-    return f"{era.short}{year}"
 
 
 @dataclass(frozen=True)
