@@ -129,19 +129,19 @@ def indicator_svg(indicator: IndicatorView) -> str:
     # Target bars and year labels.
     bar_w = min(44.0, slot * 0.5)
     points: list[tuple[float, float, str]] = []
-    for i, y in enumerate(years):
+    for i, year in enumerate(years):
         cx = PAD_LEFT + slot * (i + 0.5)
-        if y.target is not None:
-            top_y = y_of(float(y.target))
+        if year.target is not None:
+            top_y = y_of(float(year.target))
             out.append(
                 f'<rect x="{cx - bar_w / 2:.1f}" y="{top_y:.1f}" width="{bar_w:.1f}" '
                 f'height="{PAD_TOP + plot_h - top_y:.1f}" fill="{TARGET_FILL}" stroke="{TARGET_STROKE}"/>'
             )
-        if y.actual is not None:
-            points.append((cx, y_of(float(y.actual)), format_number(y.actual)))
+        if year.actual is not None:
+            points.append((cx, y_of(float(year.actual)), format_number(year.actual)))
         out.append(
             f'<text x="{cx:.1f}" y="{HEIGHT - PAD_BOTTOM + 16}" text-anchor="middle" fill="#333">'
-            f"{escape(short_year(y.fiscal_year))}年度</text>"
+            f"{escape(short_year(year.fiscal_year))}年度</text>"
         )
     # Actuals: a line with markers and value labels.
     if len(points) > 1:

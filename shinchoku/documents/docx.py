@@ -11,6 +11,7 @@ beside it; when Pillow or the font is unavailable the chart is left out and the 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from io import BytesIO
 from typing import Any
 
@@ -161,7 +162,7 @@ def _cell(
         _shade(cell)
 
 
-def _table(document: Any, rows: int, cols: int, widths: list[int] | None = None) -> Table:
+def _table(document: Any, rows: int, cols: int, widths: Sequence[int] | None = None) -> Table:
     table = document.add_table(rows=rows, cols=cols)
     _grid_style(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER

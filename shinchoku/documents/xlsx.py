@@ -7,6 +7,7 @@ bar/line chart per indicator with at least two values, next to its data).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from io import BytesIO
 from typing import Any
 
@@ -31,8 +32,8 @@ DIRECTION = {"higher": "高いほど良い", "lower": "低いほど良い"}
 UNGRADED = "未評価"
 
 
-def _number_format(value: float | int | None) -> str:
-    decimals = decimals_of(value) if value is not None else 0
+def _number_format(value: object) -> str:
+    decimals = decimals_of(value) if isinstance(value, int | float) else 0
     return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
@@ -40,7 +41,7 @@ def _table(
     sheet: Worksheet,
     headers: list[str],
     rows: list[list[Any]],
-    widths: list[float],
+    widths: Sequence[float],
     *,
     wrap: set[int] | None = None,
     start_row: int = 1,

@@ -128,7 +128,7 @@ def kpi_svg(*, title: str, unit: str, points: Sequence[KpiPoint], width: int = 3
             f'<polyline points="{" ".join(line_points)}" fill="none" stroke="{ACTUAL_COLOUR}" stroke-width="2.5"/>'
         )
     for pt in line_points:
-        x, y = pt.split(",")
-        parts.append(f'<circle cx="{x}" cy="{y}" r="4.5" fill="{ACTUAL_COLOUR}" stroke="#fff" stroke-width="1.5"/>')
+        px, py = pt.split(",")
+        parts.append(f'<circle cx="{px}" cy="{py}" r="4.5" fill="{ACTUAL_COLOUR}" stroke="#fff" stroke-width="1.5"/>')
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +21,7 @@ from shinchoku.web.views._common import authorize, municipality_or_404, page, pl
 
 
 def _render(
-    request: HttpRequest, municipality: Municipality, fiscal_year: int, *, status: int = 200, **extra: object
+    request: HttpRequest, municipality: Municipality, fiscal_year: int, *, status: int = 200, **extra: Any
 ) -> HttpResponse:
     plan = plan_or_404(municipality, fiscal_year)
     cycle = selectors.cycle_for(plan=plan, fiscal_year=fiscal_year)

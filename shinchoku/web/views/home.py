@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -11,7 +14,8 @@ from shinchoku.tenancy.models import Membership
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    memberships = Membership.objects.filter(user=request.user).select_related("municipality")
+    user = cast(User, request.user)  # login_required: never anonymous here
+    memberships = Membership.objects.filter(user=user).select_related("municipality")
     municipalities: dict[int, dict[str, object]] = {}
     for membership in memberships.order_by("municipality__name", "role"):
         entry = municipalities.setdefault(

@@ -6,6 +6,8 @@ un-publishes its year (the service says so and records it), so the year must be 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -65,7 +67,7 @@ def report_reopen_view(request: HttpRequest, municipality_id: int, fiscal_year: 
     report = _report_or_404(project.pk, fiscal_year)
     back_to = request.POST.get("next", "") if request.method == "POST" else request.GET.get("next", "")
     back_to = "review" if back_to == "review" else "detail"
-    context = {
+    context: dict[str, Any] = {
         "breadcrumbs": [
             ("個別事業計画一覧", reverse("web:project_list", args=[municipality.pk, fiscal_year])),
             (project.name, reverse("web:project_detail", args=[municipality.pk, fiscal_year, project.pk])),

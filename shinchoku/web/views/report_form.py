@@ -28,6 +28,7 @@ from shinchoku.plans.models import ProjectReport, ScheduleStatus
 from shinchoku.plans.selectors import grade_scale_list
 from shinchoku.tenancy.models import Municipality
 from shinchoku.web.forms import LIST_FIELDS, ListOp, ReportFormData, grade_by_pk
+from shinchoku.web.forms_result_tables import TableOp
 from shinchoku.web.views._common import authorize, municipality_or_404, page, project_or_404
 
 
@@ -102,10 +103,15 @@ def report_edit(request: HttpRequest, municipality_id: int, fiscal_year: int, pr
     if op is not None:  # add / move / remove an item: re-render, save nothing (works without JavaScript)
         data.apply(op)
         return _render(request, municipality=municipality, report=report, items=items, data=data)
+    table_op = TableOp.parse(request.POST.get("op"))
+    if table_op is not None and data.tables.present:  # 成果の表: add / remove a table or a row, save nothing
+        data.tables.apply(table_op, len(data.lists["results"]))
+        return _render(request, municipality=municipality, report=report, items=items, data=data)
 
     grades = grade_scale_list(municipality=municipality)
     lists = data.cleaned_lists()
     try:
+        result_tables = data.tables.for_service(data.lists["results"])
         saved = report_save(
             report=report,
             by=request.user,
@@ -118,6 +124,7 @@ def report_edit(request: HttpRequest, municipality_id: int, fiscal_year: int, pr
             department_grade=grade_by_pk(grades, data.department_grade),
             item_grades={item_id: grade_by_pk(grades, raw) for item_id, raw in data.item_grades.items()},
             comment=data.comment,
+            result_tables=result_tables,
         )
     except ReportConflict as exc:
         # Nothing was saved. The user's input stays on screen; the new version lets them save it deliberately.
@@ -136,6 +143,8 @@ def report_edit(request: HttpRequest, municipality_id: int, fiscal_year: int, pr
             actual_errors=exc.errors, error=exc.message,
         )
     except (InvalidInput, CycleError) as exc:
+        if isinstance(exc, InvalidInput) and exc.field == "result_tables":
+            data.tables.mark(exc.message)  # shown next to the editor, the rows it names marked
         return _render(
             request, municipality=municipality, report=report, items=items, data=data, status=400,
             error=exc.message,
