@@ -12,6 +12,7 @@ from django.http import QueryDict
 
 from shinchoku.cycle.selectors import ItemRow
 from shinchoku.plans.models import GradeDefinition, IndicatorValue, ProjectReport
+from shinchoku.web.forms_result_tables import ResultTablesData
 
 LIST_FIELDS: dict[str, str] = {
     "results": "主な取組と成果",
@@ -81,6 +82,7 @@ class ReportFormData:
     comment: str
     focus: tuple[str, int] | None = None
     dirty: bool = False  # a list operation changed the form; nothing saved yet
+    tables: ResultTablesData = field(default_factory=lambda: ResultTablesData(present=False))  # 成果の表
 
     @classmethod
     def from_report(cls, report: ProjectReport, items: list[ItemRow]) -> ReportFormData:
@@ -94,6 +96,7 @@ class ReportFormData:
             item_grades={row.item.pk: str(row.item.department_grade_id or "") for row in items},
             department_grade=str(report.department_grade_id or ""),
             comment=report.department_comment,
+            tables=ResultTablesData.from_report(report),
         )
 
     @classmethod
@@ -110,15 +113,28 @@ class ReportFormData:
             item_grades={row.item.pk: post.get(f"item_grade-{row.item.pk}", "") for row in items},
             department_grade=post.get("department_grade", ""),
             comment=post.get("comment", ""),
+            tables=ResultTablesData.from_post(post),
         )
 
     def apply(self, op: ListOp) -> None:
+        before = len(self.lists[op.name])
         self.lists[op.name], index = op.apply(self.lists[op.name])
+        if op.name == "results":  # the tables stay after the same result item
+            self.tables.follow_results(op.op, op.index, before)
         self.focus = (op.name, index) if index >= 0 else None
         self.dirty = True
 
     def cleaned_lists(self) -> dict[str, list[str]]:
         return {name: [t.strip() for t in items if t.strip()] for name, items in self.lists.items()}
+
+    def result_positions(self) -> list[tuple[int, str]]:
+        """The choices of 「どの成果の後に置くか」: (-1, 先頭) and each result item by number + its first 20 characters."""
+        choices = [(-1, "先頭（1件目の前）")]
+        for index, text in enumerate(self.lists["results"]):
+            line = " ".join(text.split())
+            short = line[:20] + ("…" if len(line) > 20 else "")
+            choices.append((index, f"{index + 1}件目の後：{short or '（未入力）'}"))
+        return choices
 
 
 def grade_by_pk(grades: list[GradeDefinition], raw: str) -> GradeDefinition | None:
