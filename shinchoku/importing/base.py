@@ -1,0 +1,60 @@
+"""What every part of the report parser shares: the input's lines, the error constructor, the fiscal year.
+
+The parser is split by report section (cover.py, summary.py, sheets.py); each part is a mixin over this base so
+that they all raise errors the same way, with the 1-based line of the input.
+"""
+
+from __future__ import annotations
+
+import re
+
+from shinchoku.importing.errors import ReportFormatError
+from shinchoku.importing.text import collapse, key
+
+# Markdown a converter may wrap a heading or the cover in (``# 1 …``, ``**令和6…``); only on lines without cells.
+_MARKUP_START = re.compile(r"^\s*(?:#{1,6}\s+|\*\*)")
+_MARKUP_END = re.compile(r"\*\*\s*$")
+# Page furniture: ``12``, ``- 12 -``, ``－ 12 －``, ``12 / 40``, ``P.12`` on a line of their own.
+_PAGE_NUMBER = re.compile(r"^[-－–―ー‐\s]*(?:[Pp]\.?\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?[-－–―ー‐\s]*$")
+
+
+def split_cells(line: str) -> list[str]:
+    return line.split("\t")
+
+
+def _normalise(line: str) -> str:
+    line = line.replace("\ufeff", "")
+    if "\t" in line:
+        return line
+    return _MARKUP_END.sub("", _MARKUP_START.sub("", line))
+
+
+def line_of(cells: list[str]) -> str:
+    return collapse(" ".join(c for c in cells if c.strip()))
+
+
+class ParserBase:
+    def __init__(self, text: str, source: str) -> None:
+        self.source = source
+        # Line-for-line normalisation only: error messages must keep pointing at the input's own lines.
+        self.lines = [_normalise(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+        self.fiscal_year = 0
+
+    def error(self, line: int | None, expected: str, found: str) -> ReportFormatError:
+        return ReportFormatError(expected, found, line=line, source=self.source)
+
+    def eof(self, expected: str) -> ReportFormatError:
+        return self.error(len(self.lines), expected, "end of file")
+
+    def blank_page_furniture(self, start: int, title_keys: set[str]) -> None:
+        """Blank the lines a page break leaves between rows: page numbers and running headers.
+
+        ``start`` is the 0-based index after the 目次; a running header is a cell-less line repeating the
+        report's title (or the plan name with 進行管理報告書). Blanking keeps the line numbering.
+        """
+        for i in range(start, len(self.lines)):
+            line = self.lines[i]
+            if "\t" in line or not line.strip():
+                continue
+            if _PAGE_NUMBER.match(line) or key(line) in title_keys:
+                self.lines[i] = ""
