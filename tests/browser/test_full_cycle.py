@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django_scopes import scopes_disabled
 
 from shinchoku.tenancy.models import Department, Membership, Municipality, Role
@@ -69,6 +70,9 @@ def browser_page() -> Iterator[Any]:
         yield page
         context.close()
         browser.close()
+        # ORM calls made while Playwright's loop runs get their own connection (asgiref context); close it,
+        # or PostgreSQL refuses to drop the test database at teardown.
+        connections.close_all()
 
 
 def users(municipality: Municipality) -> None:
