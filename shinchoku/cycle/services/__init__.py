@@ -41,11 +41,11 @@ from shinchoku.cycle.services.progress_report import (
     under_consideration_move,
     under_consideration_update,
 )
-from shinchoku.cycle.services.report import (
+from shinchoku.cycle.services.report import report_save
+from shinchoku.cycle.services.transitions import (
     report_approve,
     report_reopen,
     report_return,
-    report_save,
     report_submit,
 )
 

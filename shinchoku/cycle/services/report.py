@@ -1,4 +1,4 @@
-"""Writing a project report: saving the department's input, and the workflow transitions.
+"""Writing a project report: saving the department's input (the transitions are in ``transitions.py``).
 
 Every function is one transaction, runs in the report's municipality scope (callers need not open one),
 checks ``shinchoku.permissions.can`` (``by=None`` means the system, e.g. a management command), locks the
@@ -17,13 +17,11 @@ from django_scopes import scope
 
 from shinchoku.cycle.errors import (
     FieldChange,
-    IncompleteReport,
     InvalidActualValue,
     InvalidInput,
     NotPermitted,
     ReportConflict,
     ReportLocked,
-    TransitionNotAllowed,
 )
 from shinchoku.cycle.evaluation import (
     GradeScale,
@@ -38,23 +36,13 @@ from shinchoku.cycle.models import (
     EvaluationThresholds,
     ItemEvaluation,
     ItemKind,
-    ReportTransition,
 )
 from shinchoku.cycle.parsing import NotANumber, parse_number
 from shinchoku.cycle.selectors import indicator_values_current
-from shinchoku.cycle.services._audit import _actor, audit_record
+from shinchoku.cycle.services._audit import audit_record
 from shinchoku.cycle.workflow import (
-    APPROVE,
-    REOPEN,
-    RETURN,
     STATE_LABELS,
-    SUBMIT,
-    IndicatorItemState,
-    Transition,
-    approve_problems,
-    check_transition,
     report_is_editable,
-    submit_missing,
 )
 from shinchoku.permissions import Action, can
 from shinchoku.plans.models import (
@@ -96,11 +84,11 @@ def report_scope(report: ProjectReport) -> Iterator[int]:
         yield municipality_id
 
 
-def _lock(report: ProjectReport) -> ProjectReport:
+def lock_report(report: ProjectReport) -> ProjectReport:
     return ProjectReport.objects.select_for_update().select_related("project__plan").get(pk=report.pk)
 
 
-def _items(value: Sequence[str] | str | None) -> list[str] | None:
+def clean_items(value: Sequence[str] | str | None) -> list[str] | None:
     """Text items as a list: a textarea's lines (bullets "・" dropped, blanks skipped) or a list as given."""
     if value is None:
         return None
@@ -108,11 +96,11 @@ def _items(value: Sequence[str] | str | None) -> list[str] | None:
     return [line.strip().lstrip("・･").strip() for line in lines if line and line.strip().lstrip("・･").strip()]
 
 
-def _code(grade: GradeDefinition | None) -> str | None:
+def grade_code(grade: GradeDefinition | None) -> str | None:
     return grade.code if grade is not None else None
 
 
-def _check_grade(grade: GradeDefinition | None, municipality_id: int, what: str) -> None:
+def check_grade(grade: GradeDefinition | None, municipality_id: int, what: str) -> None:
     if grade is not None and grade.municipality_id != municipality_id:
         raise InvalidInput(f"{what}がこの自治体の評価段階ではありません。", field=what)
 
@@ -125,7 +113,7 @@ def thresholds_for(municipality_id: int) -> Thresholds:
     return Thresholds.of(EvaluationThresholds.objects.filter(municipality_id=municipality_id).first())
 
 
-def _bump(report: ProjectReport, fields: list[str]) -> None:
+def bump_version(report: ProjectReport, fields: list[str]) -> None:
     report.version += 1
     report.save(update_fields=[*dict.fromkeys([*fields, "version", "updated_at"])])
 
@@ -187,9 +175,9 @@ def evaluate_report(report: ProjectReport, *, municipality_id: int) -> list[tupl
     )
     changes: list[tuple[str, Any, Any]] = []
     if report.suggested_grade_id != (overall.pk if overall else None):
-        before = _code(report.suggested_grade)
+        before = grade_code(report.suggested_grade)
         report.suggested_grade = overall
-        changes.append(("suggested_grade", before, _code(overall)))
+        changes.append(("suggested_grade", before, grade_code(overall)))
     return changes
 
 
@@ -320,7 +308,7 @@ def report_save(
     InvalidActualValue (per indicator), InvalidInput. The version is bumped only when something changed.
     """
     with report_scope(report) as municipality_id:
-        current = _lock(report)
+        current = lock_report(report)
         if by is not None and not can(by, Action.EDIT_REPORT, current):
             raise NotPermitted("この報告を編集する権限がありません。")
         if not report_is_editable(current):
@@ -336,20 +324,20 @@ def report_save(
         parsed_actuals = _parse_actuals(current, actuals or {}, items_by_indicator)
         if schedule_status is not None and schedule_status not in {"", *ScheduleStatus.values}:
             raise InvalidInput("スケジュールの進捗の値が正しくありません。", field="schedule_status")
-        _check_grade(department_grade, municipality_id, "担当部署の評価")
+        check_grade(department_grade, municipality_id, "担当部署の評価")
         items_by_id = {i.pk: i for i in items}
         for item_id, grade in (item_grades or {}).items():
             if int(item_id) not in items_by_id:
                 raise InvalidInput("この報告の評価項目ではありません。", field="item_grades")
-            _check_grade(grade, municipality_id, "評価項目の評価")
+            check_grade(grade, municipality_id, "評価項目の評価")
 
         changes: list[tuple[str, Any, Any]] = []  # (field, before, after) of the report itself
         extra: list[tuple[str, Any, Any]] = []  # (action, before, after) of actuals and items
         for name, value in (
-            ("results", _items(results)),
-            ("challenges", _items(challenges)),
-            ("next_year", _items(next_year)),
-            ("non_b_summary", _items(non_b_summary)),
+            ("results", clean_items(results)),
+            ("challenges", clean_items(challenges)),
+            ("next_year", clean_items(next_year)),
+            ("non_b_summary", clean_items(non_b_summary)),
         ):
             if value is not None and value != getattr(current, name):
                 changes.append((name, getattr(current, name), value))
@@ -358,7 +346,7 @@ def report_save(
             changes.append(("schedule_status", current.schedule_status, schedule_status))
             current.schedule_status = schedule_status
         if department_grade is not None and department_grade.pk != current.department_grade_id:
-            changes.append(("department_grade", _code(current.department_grade), department_grade.code))
+            changes.append(("department_grade", grade_code(current.department_grade), department_grade.code))
             current.department_grade = department_grade
         if comment is not None and comment.strip() != current.department_comment:
             changes.append(("department_comment", current.department_comment, comment.strip()))
@@ -376,8 +364,8 @@ def report_save(
                 extra.append(
                     (
                         "report.item_grade.updated",
-                        {"item_id": item.pk, "item": label, "grade": _code(item.department_grade)},
-                        {"item_id": item.pk, "item": label, "grade": _code(grade)},
+                        {"item_id": item.pk, "item": label, "grade": grade_code(item.department_grade)},
+                        {"item_id": item.pk, "item": label, "grade": grade_code(grade)},
                     )
                 )
                 item.department_grade = grade
@@ -386,7 +374,7 @@ def report_save(
         if not changes and not extra:
             return current
         changes.extend(evaluate_report(current, municipality_id=municipality_id))
-        _bump(current, [name for name, _, _ in changes if name != "result_tables"])
+        bump_version(current, [name for name, _, _ in changes if name != "result_tables"])
         for name, before, after in changes:
             audit_record(
                 municipality=municipality_id, by=by, action=f"report.{name}.updated", obj=current,
@@ -446,160 +434,3 @@ def _save_actuals(
 
 def _format(value: Decimal | None, decimals: int) -> str | None:
     return None if value is None else f"{value:.{decimals}f}"
-
-
-# -- transitions -----------------------------------------------------------------------------------------------
-
-
-def _apply(
-    transition: Transition,
-    *,
-    report: ProjectReport,
-    by: Any,
-    municipality_id: int,
-    comment: str = "",
-    fields: Sequence[str] = (),
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> ProjectReport:
-    """Move the (locked) report along ``transition`` and log it: ReportTransition + AuditEntry."""
-    from_state = report.state
-    report.state = transition.target
-    _bump(report, [*fields, "state"])
-    ReportTransition.objects.create(
-        report=report, name=transition.name, from_state=from_state, to_state=transition.target,
-        actor=_actor(by), comment=comment.strip(),
-    )
-    audit_record(
-        municipality=municipality_id, by=by, action=transition.audit_action, obj=report, project=report.project_id,
-        before={"state": from_state, **(before or {})},
-        after={"state": transition.target, **(after or {}), **({"comment": comment.strip()} if comment.strip() else {})},
-        object_version=report.version,
-    )
-    return report
-
-
-def report_submit(*, report: ProjectReport, by: Any, comment: str = "") -> ProjectReport:
-    """draft|returned → submitted. Refused with IncompleteReport (listing what is missing) unless complete."""
-    with report_scope(report) as municipality_id:
-        current = _lock(report)
-        check_transition(SUBMIT, report=current, user=by, comment=comment)
-        items = [i for i in ensure_items(current)[0] if i.kind == ItemKind.INDICATOR]
-        actual_ids = set(
-            IndicatorValue.objects.filter(
-                indicator__in=[i.indicator_id for i in items], kind=ValueKind.ACTUAL, fiscal_year=current.fiscal_year
-            ).values_list("indicator_id", flat=True)
-        )
-        missing = submit_missing(
-            report=current,
-            indicator_items=[
-                IndicatorItemState(
-                    name=i.indicator.name, has_actual=i.indicator_id in actual_ids, not_applicable=i.not_applicable  # type: ignore[union-attr]
-                )
-                for i in items
-            ],
-        )
-        if missing:
-            raise IncompleteReport(missing)
-        return _apply(SUBMIT, report=current, by=by, municipality_id=municipality_id, comment=comment)
-
-
-def report_return(*, report: ProjectReport, by: Any, comment: str) -> ProjectReport:
-    """submitted → returned, with HQ's reason (required; shown to the department as hq_comment)."""
-    with report_scope(report) as municipality_id:
-        current = _lock(report)
-        check_transition(RETURN, report=current, user=by, comment=comment)
-        current.hq_comment = comment.strip()
-        return _apply(
-            RETURN, report=current, by=by, municipality_id=municipality_id, comment=comment, fields=["hq_comment"]
-        )
-
-
-def report_approve(
-    *,
-    report: ProjectReport,
-    by: Any,
-    final_grade: GradeDefinition | None,
-    rationale: str = "",
-    item_final_grades: Mapping[int, GradeDefinition | None] | None = None,
-    non_b_summary: Sequence[str] | str | None = None,
-    comment: str = "",
-) -> ProjectReport:
-    """submitted → approved with HQ's final grade.
-
-    Requires a rationale when the final grade differs from the suggestion, and a non-B summary (given here or
-    already in the report) when the final grade is not the scale's as-planned grade. ``item_final_grades``
-    maps ItemEvaluation id → HQ's grade of the item; items not given take the department's, else the rule's.
-    """
-    with report_scope(report) as municipality_id:
-        current = _lock(report)
-        check_transition(APPROVE, report=current, user=by, comment=comment)
-        _check_grade(final_grade, municipality_id, "最終評価")
-        summary = _items(non_b_summary)
-        effective_summary = summary if summary is not None else current.non_b_summary
-        as_planned = GradeDefinition.objects.filter(municipality_id=municipality_id, as_planned=True).first()
-        problems = approve_problems(
-            final_grade=final_grade,
-            suggested_grade=current.suggested_grade,
-            rationale=rationale,
-            non_b_summary=effective_summary,
-            as_planned_grade=as_planned,
-        )
-        if problems:
-            raise TransitionNotAllowed("承認できません。" + " ".join(problems))
-        assert final_grade is not None
-        items = list(ItemEvaluation.objects.filter(report=current))
-        given = {int(k): v for k, v in (item_final_grades or {}).items()}
-        unknown = set(given) - {i.pk for i in items}
-        if unknown:
-            raise InvalidInput("この報告の評価項目ではありません。", field="item_final_grades")
-        for item in items:
-            _check_grade(given.get(item.pk), municipality_id, "評価項目の最終評価")
-            grade = given.get(item.pk) or item.department_grade or item.suggested_grade
-            if item.final_grade_id != (grade.pk if grade else None):
-                item.final_grade = grade
-                item.save(update_fields=["final_grade"])
-        before = {"grade": _code(current.grade), "rationale": current.rationale}
-        fields = ["grade", "rationale", "hq_comment"]
-        if summary is not None and summary != current.non_b_summary:
-            audit_record(
-                municipality=municipality_id, by=by, action="report.non_b_summary.updated", obj=current,
-                project=current.project_id, before=current.non_b_summary, after=summary,
-                object_version=current.version + 1,
-            )
-            current.non_b_summary = summary
-            fields.append("non_b_summary")
-        current.grade = final_grade
-        current.rationale = rationale.strip()
-        current.hq_comment = comment.strip() or current.hq_comment
-        return _apply(
-            APPROVE, report=current, by=by, municipality_id=municipality_id, comment=comment, fields=fields,
-            before=before,
-            after={"grade": final_grade.code, "suggested_grade": _code(current.suggested_grade), "rationale": current.rationale},
-        )
-
-
-def report_reopen(*, report: ProjectReport, by: Any, comment: str) -> ProjectReport:
-    """approved|published → returned (DX staff; reason required). Reopening a published report un-publishes
-    its year, since a locked year cannot hold a report under revision; publish it again when done."""
-    from shinchoku.cycle.models import ReportingCycle
-
-    with report_scope(report) as municipality_id:
-        current = _lock(report)
-        check_transition(REOPEN, report=current, user=by, comment=comment)
-        if current.state == ReportState.PUBLISHED:
-            cycle = (
-                ReportingCycle.objects.select_for_update()
-                .filter(plan_id=current.project.plan_id, fiscal_year=current.fiscal_year, published_at__isnull=False)
-                .first()
-            )
-            if cycle is not None:
-                before = {"published_at": cycle.published_at.isoformat() if cycle.published_at else None}
-                cycle.published_at = None
-                cycle.published_by = None
-                cycle.save(update_fields=["published_at", "published_by"])
-                audit_record(
-                    municipality=municipality_id, by=by, action="cycle.unpublished", obj=cycle,
-                    before=before, after={"published_at": None, "reopened_report": current.pk, "comment": comment.strip()},
-                )
-        return _apply(REOPEN, report=current, by=by, municipality_id=municipality_id, comment=comment)

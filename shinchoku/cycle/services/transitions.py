@@ -1,0 +1,248 @@
+"""The workflow transitions of a project report: submit, return, approve, reopen (table in cycle/workflow.py).
+
+Each is one transaction in the report's municipality scope, locks the report row, checks the transition
+(role and source state) and records a ReportTransition and an AuditEntry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from shinchoku.cycle.errors import (
+    IncompleteReport,
+    InvalidInput,
+    TransitionNotAllowed,
+)
+from shinchoku.cycle.models import (
+    ItemEvaluation,
+    ItemKind,
+    ReportTransition,
+)
+from shinchoku.cycle.services._audit import _actor, audit_record
+from shinchoku.cycle.services.report import (
+    bump_version,
+    check_grade,
+    clean_items,
+    ensure_items,
+    grade_code,
+    lock_report,
+    report_scope,
+)
+from shinchoku.cycle.workflow import (
+    APPROVE,
+    REOPEN,
+    RETURN,
+    SUBMIT,
+    IndicatorItemState,
+    Transition,
+    approve_problems,
+    check_transition,
+    submit_missing,
+)
+from shinchoku.plans.models import (
+    GradeDefinition,
+    IndicatorValue,
+    ProjectReport,
+    ReportState,
+    ValueKind,
+)
+
+# -- transitions -----------------------------------------------------------------------------------------------
+
+
+def _apply(
+    transition: Transition,
+    *,
+    report: ProjectReport,
+    by: Any,
+    municipality_id: int,
+    comment: str = "",
+    fields: Sequence[str] = (),
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> ProjectReport:
+    """Move the (locked) report along ``transition`` and log it: ReportTransition + AuditEntry."""
+    from_state = report.state
+    report.state = transition.target
+    bump_version(report, [*fields, "state"])
+    ReportTransition.objects.create(
+        report=report,
+        name=transition.name,
+        from_state=from_state,
+        to_state=transition.target,
+        actor=_actor(by),
+        comment=comment.strip(),
+    )
+    audit_record(
+        municipality=municipality_id,
+        by=by,
+        action=transition.audit_action,
+        obj=report,
+        project=report.project_id,
+        before={"state": from_state, **(before or {})},
+        after={
+            "state": transition.target,
+            **(after or {}),
+            **({"comment": comment.strip()} if comment.strip() else {}),
+        },
+        object_version=report.version,
+    )
+    return report
+
+
+def report_submit(*, report: ProjectReport, by: Any, comment: str = "") -> ProjectReport:
+    """draft|returned → submitted. Refused with IncompleteReport (listing what is missing) unless complete."""
+    with report_scope(report) as municipality_id:
+        current = lock_report(report)
+        check_transition(SUBMIT, report=current, user=by, comment=comment)
+        items = [i for i in ensure_items(current)[0] if i.kind == ItemKind.INDICATOR]
+        actual_ids = set(
+            IndicatorValue.objects.filter(
+                indicator__in=[i.indicator_id for i in items],
+                kind=ValueKind.ACTUAL,
+                fiscal_year=current.fiscal_year,
+            ).values_list("indicator_id", flat=True)
+        )
+        missing = submit_missing(
+            report=current,
+            indicator_items=[
+                IndicatorItemState(
+                    name=i.indicator.name if i.indicator else "",
+                    has_actual=i.indicator_id in actual_ids,
+                    not_applicable=i.not_applicable,
+                )
+                for i in items
+            ],
+        )
+        if missing:
+            raise IncompleteReport(missing)
+        return _apply(SUBMIT, report=current, by=by, municipality_id=municipality_id, comment=comment)
+
+
+def report_return(*, report: ProjectReport, by: Any, comment: str) -> ProjectReport:
+    """submitted → returned, with HQ's reason (required; shown to the department as hq_comment)."""
+    with report_scope(report) as municipality_id:
+        current = lock_report(report)
+        check_transition(RETURN, report=current, user=by, comment=comment)
+        current.hq_comment = comment.strip()
+        return _apply(
+            RETURN,
+            report=current,
+            by=by,
+            municipality_id=municipality_id,
+            comment=comment,
+            fields=["hq_comment"],
+        )
+
+
+def report_approve(
+    *,
+    report: ProjectReport,
+    by: Any,
+    final_grade: GradeDefinition | None,
+    rationale: str = "",
+    item_final_grades: Mapping[int, GradeDefinition | None] | None = None,
+    non_b_summary: Sequence[str] | str | None = None,
+    comment: str = "",
+) -> ProjectReport:
+    """submitted → approved with HQ's final grade.
+
+    Requires a rationale when the final grade differs from the suggestion, and a non-B summary (given here or
+    already in the report) when the final grade is not the scale's as-planned grade. ``item_final_grades``
+    maps ItemEvaluation id → HQ's grade of the item; items not given take the department's, else the rule's.
+    """
+    with report_scope(report) as municipality_id:
+        current = lock_report(report)
+        check_transition(APPROVE, report=current, user=by, comment=comment)
+        check_grade(final_grade, municipality_id, "最終評価")
+        summary = clean_items(non_b_summary)
+        effective_summary = summary if summary is not None else current.non_b_summary
+        as_planned = GradeDefinition.objects.filter(municipality_id=municipality_id, as_planned=True).first()
+        problems = approve_problems(
+            final_grade=final_grade,
+            suggested_grade=current.suggested_grade,
+            rationale=rationale,
+            non_b_summary=effective_summary,
+            as_planned_grade=as_planned,
+        )
+        if problems:
+            raise TransitionNotAllowed("承認できません。" + " ".join(problems))
+        assert final_grade is not None
+        items = list(ItemEvaluation.objects.filter(report=current))
+        given = {int(k): v for k, v in (item_final_grades or {}).items()}
+        unknown = set(given) - {i.pk for i in items}
+        if unknown:
+            raise InvalidInput("この報告の評価項目ではありません。", field="item_final_grades")
+        for item in items:
+            check_grade(given.get(item.pk), municipality_id, "評価項目の最終評価")
+            grade = given.get(item.pk) or item.department_grade or item.suggested_grade
+            if item.final_grade_id != (grade.pk if grade else None):
+                item.final_grade = grade
+                item.save(update_fields=["final_grade"])
+        before = {"grade": grade_code(current.grade), "rationale": current.rationale}
+        fields = ["grade", "rationale", "hq_comment"]
+        if summary is not None and summary != current.non_b_summary:
+            audit_record(
+                municipality=municipality_id,
+                by=by,
+                action="report.non_b_summary.updated",
+                obj=current,
+                project=current.project_id,
+                before=current.non_b_summary,
+                after=summary,
+                object_version=current.version + 1,
+            )
+            current.non_b_summary = summary
+            fields.append("non_b_summary")
+        current.grade = final_grade
+        current.rationale = rationale.strip()
+        current.hq_comment = comment.strip() or current.hq_comment
+        return _apply(
+            APPROVE,
+            report=current,
+            by=by,
+            municipality_id=municipality_id,
+            comment=comment,
+            fields=fields,
+            before=before,
+            after={
+                "grade": final_grade.code,
+                "suggested_grade": grade_code(current.suggested_grade),
+                "rationale": current.rationale,
+            },
+        )
+
+
+def report_reopen(*, report: ProjectReport, by: Any, comment: str) -> ProjectReport:
+    """approved|published → returned (DX staff; reason required). Reopening a published report un-publishes
+    its year, since a locked year cannot hold a report under revision; publish it again when done."""
+    from shinchoku.cycle.models import ReportingCycle
+
+    with report_scope(report) as municipality_id:
+        current = lock_report(report)
+        check_transition(REOPEN, report=current, user=by, comment=comment)
+        if current.state == ReportState.PUBLISHED:
+            cycle = (
+                ReportingCycle.objects.select_for_update()
+                .filter(
+                    plan_id=current.project.plan_id,
+                    fiscal_year=current.fiscal_year,
+                    published_at__isnull=False,
+                )
+                .first()
+            )
+            if cycle is not None:
+                before = {"published_at": cycle.published_at.isoformat() if cycle.published_at else None}
+                cycle.published_at = None
+                cycle.published_by = None
+                cycle.save(update_fields=["published_at", "published_by"])
+                audit_record(
+                    municipality=municipality_id,
+                    by=by,
+                    action="cycle.unpublished",
+                    obj=cycle,
+                    before=before,
+                    after={"published_at": None, "reopened_report": current.pk, "comment": comment.strip()},
+                )
+        return _apply(REOPEN, report=current, by=by, municipality_id=municipality_id, comment=comment)
