@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from shinchoku.permissions import Action, can
-from shinchoku.plans.models import Plan, Project
+from shinchoku.plans.models import Plan, Project, ProjectReport
 from shinchoku.plans.selectors import plan_for_fiscal_year
 from shinchoku.tenancy.models import Municipality
 from shinchoku.wareki import format_fiscal_year
@@ -29,6 +29,19 @@ def plan_or_404(municipality: Municipality, fiscal_year: int) -> Plan:
     if plan is None:
         raise Http404("この年度の計画がありません")
     return plan
+
+
+def report_or_404(project_id: int, fiscal_year: int) -> ProjectReport:
+    """The project's report of the year with what the report pages show; 404 before the year is opened."""
+    report = (
+        ProjectReport.objects.filter(project_id=project_id, fiscal_year=fiscal_year)
+        .select_related("project__plan", "grade", "department_grade", "suggested_grade")
+        .prefetch_related("project__department_links__department")
+        .first()
+    )
+    if report is None:
+        raise Http404("この年度の報告はまだありません（進行管理が開始されていません）")
+    return report
 
 
 def project_or_404(municipality: Municipality, project_id: int) -> Project:
@@ -81,7 +94,9 @@ def page(
             "cycle": can(user, Action.VIEW_CYCLE, municipality),
             "audit": can(user, Action.VIEW_AUDIT, municipality),
             "plan": can(user, Action.EDIT_PLAN, municipality),
-            "reports_url": reports_url(municipality) if can(user, Action.REPORT_DOWNLOAD, municipality) else None,
+            "reports_url": reports_url(municipality)
+            if can(user, Action.REPORT_DOWNLOAD, municipality)
+            else None,
         },
     )
     return render(request, template, context, status=status)

@@ -21,8 +21,14 @@ from shinchoku.permissions import Action
 from shinchoku.plans.models import ReportState
 from shinchoku.web.forms_plan import parse_date
 from shinchoku.web.views import cycle as cycle_views
-from shinchoku.web.views._common import authorize, municipality_or_404, page, plan_or_404, project_or_404
-from shinchoku.web.views.report_form import _report_or_404
+from shinchoku.web.views._common import (
+    authorize,
+    municipality_or_404,
+    page,
+    plan_or_404,
+    project_or_404,
+    report_or_404,
+)
 
 REOPENABLE = (ReportState.APPROVED, ReportState.PUBLISHED)
 
@@ -64,7 +70,7 @@ def report_reopen_view(request: HttpRequest, municipality_id: int, fiscal_year: 
     municipality = municipality_or_404(municipality_id)
     project = project_or_404(municipality, project_id)
     authorize(request, Action.REOPEN_REPORT, project)
-    report = _report_or_404(project.pk, fiscal_year)
+    report = report_or_404(project.pk, fiscal_year)
     back_to = request.POST.get("next", "") if request.method == "POST" else request.GET.get("next", "")
     back_to = "review" if back_to == "review" else "detail"
     context: dict[str, Any] = {

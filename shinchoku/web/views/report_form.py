@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -29,19 +29,7 @@ from shinchoku.plans.selectors import grade_scale_list
 from shinchoku.tenancy.models import Municipality
 from shinchoku.web.forms import LIST_FIELDS, ListOp, ReportFormData, grade_by_pk
 from shinchoku.web.forms_result_tables import TableOp
-from shinchoku.web.views._common import authorize, municipality_or_404, page, project_or_404
-
-
-def _report_or_404(project_id: int, fiscal_year: int) -> ProjectReport:
-    report = (
-        ProjectReport.objects.filter(project_id=project_id, fiscal_year=fiscal_year)
-        .select_related("project__plan", "grade", "department_grade", "suggested_grade")
-        .prefetch_related("project__department_links__department")
-        .first()
-    )
-    if report is None:
-        raise Http404("この年度の報告はまだありません（進行管理が開始されていません）")
-    return report
+from shinchoku.web.views._common import authorize, municipality_or_404, page, project_or_404, report_or_404
 
 
 def _render(
@@ -89,7 +77,7 @@ def report_edit(request: HttpRequest, municipality_id: int, fiscal_year: int, pr
     municipality = municipality_or_404(municipality_id)
     project = project_or_404(municipality, project_id)
     authorize(request, Action.EDIT_REPORT, project)
-    report = _report_or_404(project.pk, fiscal_year)
+    report = report_or_404(project.pk, fiscal_year)
     items = selectors.report_items(report=report)
 
     if request.method != "POST":
@@ -128,7 +116,7 @@ def report_edit(request: HttpRequest, municipality_id: int, fiscal_year: int, pr
         )
     except ReportConflict as exc:
         # Nothing was saved. The user's input stays on screen; the new version lets them save it deliberately.
-        fresh = _report_or_404(project.pk, fiscal_year)
+        fresh = report_or_404(project.pk, fiscal_year)
         data.version = exc.current_version
         return _render(
             request, municipality=municipality, report=fresh, items=selectors.report_items(report=fresh),
@@ -155,7 +143,7 @@ def report_edit(request: HttpRequest, municipality_id: int, fiscal_year: int, pr
             report_submit(report=saved, by=request.user)
         except IncompleteReport as exc:
             messages.warning(request, "下書きを保存しました。提出するには不足している項目を入力してください。")
-            fresh = _report_or_404(project.pk, fiscal_year)
+            fresh = report_or_404(project.pk, fiscal_year)
             fresh_items = selectors.report_items(report=fresh)
             return _render(
                 request, municipality=municipality, report=fresh, items=fresh_items,

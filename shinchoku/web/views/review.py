@@ -18,8 +18,7 @@ from shinchoku.plans.models import GradeDefinition, ProjectReport, ReportState
 from shinchoku.plans.selectors import grade_scale_list
 from shinchoku.tenancy.models import Municipality
 from shinchoku.web.forms import ReviewFormData, grade_by_pk
-from shinchoku.web.views._common import authorize, municipality_or_404, page, project_or_404
-from shinchoku.web.views.report_form import _report_or_404
+from shinchoku.web.views._common import authorize, municipality_or_404, page, project_or_404, report_or_404
 
 
 def _render(
@@ -69,7 +68,7 @@ def report_review(request: HttpRequest, municipality_id: int, fiscal_year: int, 
     municipality = municipality_or_404(municipality_id)
     project = project_or_404(municipality, project_id)
     authorize(request, Action.REVIEW_REPORT, project)
-    report = _report_or_404(project.pk, fiscal_year)
+    report = report_or_404(project.pk, fiscal_year)
     items = selectors.report_items(report=report)
     if request.method != "POST":
         return _render(
