@@ -34,6 +34,7 @@ EAST_ASIA_FONT = "游ゴシック"  # present on Windows 8.1+ and macOS; LibreOf
 LATIN_FONT = "游ゴシック"
 HEADER_SHADE = "E4EBF4"
 CONTENT_WIDTH = Mm(178)
+LABEL_WIDTH = Mm(38)  # the label column of a project sheet
 
 
 # --------------------------------------------------------------------------------------------- low-level helpers
@@ -168,6 +169,9 @@ def _table(document: Any, rows: int, cols: int, widths: Sequence[int] | None = N
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     if widths:
+        # LibreOffice lays a table out by its grid (w:gridCol) and Word by the cells' widths: set both.
+        for grid_col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=False):
+            grid_col.set(qn("w:w"), str(int(width) // 635))  # EMU → twips
         for row in table.rows:
             for cell, width in zip(row.cells, widths, strict=False):
                 cell.width = width
@@ -339,7 +343,7 @@ def _project(document: Any, report: ReportModel, p: ProjectSheet) -> None:
     heading = _heading(document, p.name, 3)
     for tag in p.tags:
         add_run(heading, f"　［{tag}］", size=9)
-    table = _table(document, 0, 2)
+    table = _table(document, 0, 2, [LABEL_WIDTH, CONTENT_WIDTH - LABEL_WIDTH])
     rows: list[tuple[str, Any]] = [
         ("担当部署", p.departments),
         ("事業概要", "\n".join(p.overview)),
@@ -356,7 +360,7 @@ def _project(document: Any, report: ReportModel, p: ProjectSheet) -> None:
     ]
     for label, content in rows:
         cells = table.add_row().cells
-        cells[0].width, cells[1].width = Mm(38), Mm(140)
+        cells[0].width, cells[1].width = LABEL_WIDTH, CONTENT_WIDTH - LABEL_WIDTH
         _cell(cells[0], label, header=True, size=9.5)
         body = cells[1]
         if content == "schedule":

@@ -54,6 +54,21 @@ def test_it_docx_sets_the_east_asian_font_on_every_run(rendered: dict[str, Rende
         assert fonts is not None and fonts.get(qn("w:eastAsia")), run.xml[:200]
 
 
+def test_it_docx_gives_project_sheets_a_narrow_label_column_in_grid_and_cells(
+    rendered: dict[str, Rendered],
+) -> None:
+    # LibreOffice follows w:gridCol, Word the cell widths: both must say "narrow labels, wide content".
+    from docx.oxml.ns import qn
+
+    document = docx.Document(BytesIO(rendered["docx"].data))
+    sheets = [t for t in document.tables if t.rows and t.rows[0].cells[0].text == "担当部署"]
+    assert len(sheets) == 24
+    for table in sheets:
+        grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert grid[0] * 3 < grid[1]
+        assert table.rows[0].cells[0].width * 3 < table.rows[0].cells[1].width
+
+
 def test_it_docx_has_chart_images_with_alt_text(rendered: dict[str, Rendered]) -> None:
     document = docx.Document(BytesIO(rendered["docx"].data))
     shapes = document.inline_shapes
