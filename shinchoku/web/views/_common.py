@@ -100,3 +100,14 @@ def page(
         },
     )
     return render(request, template, context, status=status)
+
+
+def project_breadcrumbs(
+    municipality: Municipality, project: Project, fiscal_year: int, here: str
+) -> list[tuple[str, str | None]]:
+    """一覧 › project › ``here``: the trail of every page about one project's report."""
+    return [
+        ("個別事業計画一覧", reverse("web:project_list", args=[municipality.pk, fiscal_year])),
+        (project.name, reverse("web:project_detail", args=[municipality.pk, fiscal_year, project.pk])),
+        (here, None),
+    ]

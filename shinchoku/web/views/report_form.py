@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 
 from shinchoku.cycle import selectors
 from shinchoku.cycle.errors import CycleError, InvalidInput
@@ -29,7 +28,14 @@ from shinchoku.plans.selectors import grade_scale_list
 from shinchoku.tenancy.models import Municipality
 from shinchoku.web.forms import LIST_FIELDS, ListOp, ReportFormData, grade_by_pk
 from shinchoku.web.forms_result_tables import TableOp
-from shinchoku.web.views._common import authorize, municipality_or_404, page, project_or_404, report_or_404
+from shinchoku.web.views._common import (
+    authorize,
+    municipality_or_404,
+    page,
+    project_breadcrumbs,
+    project_or_404,
+    report_or_404,
+)
 
 
 def _render(
@@ -50,11 +56,7 @@ def _render(
         municipality=municipality,
         fiscal_year=fiscal_year,
         section="projects",
-        breadcrumbs=[
-            ("個別事業計画一覧", reverse("web:project_list", args=[municipality.pk, fiscal_year])),
-            (project.name, reverse("web:project_detail", args=[municipality.pk, fiscal_year, project.pk])),
-            ("報告の入力", None),
-        ],
+        breadcrumbs=project_breadcrumbs(municipality, project, fiscal_year, "報告の入力"),
         status=status,
         project=project,
         report=report,
