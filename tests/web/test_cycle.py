@@ -70,6 +70,14 @@ def test_it_refuses_to_publish_while_reports_are_pending(
         assert not ReportingCycle.objects.get(pk=cycle_2024.pk).is_published
 
 
+def test_it_says_a_year_must_be_opened_before_it_is_published(
+    login: Login, alice: AbstractBaseUser, city: Municipality
+) -> None:
+    response = login(alice).post(f"/{city.pk}/2024/cycle/publish/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/{city.pk}/2024/cycle/"
+    assert "この年度の進行管理は開始されていません" in response.content.decode()
+
+
 def test_it_lets_viewers_follow_completion_but_not_open_or_publish(
     login: Login, erin: AbstractBaseUser, city: Municipality, cycle_2024: Any
 ) -> None:

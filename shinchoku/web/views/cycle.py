@@ -18,6 +18,7 @@ from shinchoku.permissions import Action, can
 from shinchoku.tenancy.models import Municipality
 from shinchoku.wareki import format_fiscal_year
 from shinchoku.web.views._common import authorize, municipality_or_404, page, plan_or_404
+from shinchoku.web.views.cycle_helpers import started_cycle_or_message
 
 
 def _render(
@@ -84,9 +85,8 @@ def cycle_publish_view(request: HttpRequest, municipality_id: int, fiscal_year: 
     municipality = municipality_or_404(municipality_id)
     authorize(request, Action.PUBLISH_CYCLE, municipality)
     plan = plan_or_404(municipality, fiscal_year)
-    cycle = selectors.cycle_for(plan=plan, fiscal_year=fiscal_year)
+    cycle = started_cycle_or_message(request, plan, fiscal_year)
     if cycle is None:
-        messages.error(request, "この年度の進行管理は開始されていません。")
         return redirect("web:cycle", municipality.pk, fiscal_year)
     try:
         cycle_publish(cycle=cycle, by=request.user)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.http import HttpRequest
 from django.utils import timezone
 
 from shinchoku.cycle import selectors
@@ -9,8 +11,12 @@ from shinchoku.cycle.models import ReportingCycle
 from shinchoku.plans.models import Plan, ProjectReport
 
 
-def cycle_for(plan: Plan, fiscal_year: int) -> ReportingCycle | None:
-    return selectors.cycle_for(plan=plan, fiscal_year=fiscal_year)
+def started_cycle_or_message(request: HttpRequest, plan: Plan, fiscal_year: int) -> ReportingCycle | None:
+    """The year's cycle for actions that need one; None (with the message queued) before it is opened."""
+    cycle = selectors.cycle_for(plan=plan, fiscal_year=fiscal_year)
+    if cycle is None:
+        messages.error(request, "この年度の進行管理は開始されていません。")
+    return cycle
 
 
 def is_overdue(cycle: ReportingCycle | None, report: ProjectReport | None) -> bool:

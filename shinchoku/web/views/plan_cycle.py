@@ -15,7 +15,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from shinchoku.cycle import selectors
 from shinchoku.cycle.services import CycleError, cycle_due_date_set, report_reopen
 from shinchoku.permissions import Action
 from shinchoku.plans.models import ReportState
@@ -29,6 +28,7 @@ from shinchoku.web.views._common import (
     project_or_404,
     report_or_404,
 )
+from shinchoku.web.views.cycle_helpers import started_cycle_or_message
 
 REOPENABLE = (ReportState.APPROVED, ReportState.PUBLISHED)
 
@@ -39,9 +39,8 @@ def cycle_due_date_view(request: HttpRequest, municipality_id: int, fiscal_year:
     municipality = municipality_or_404(municipality_id)
     authorize(request, Action.OPEN_CYCLE, municipality)
     plan = plan_or_404(municipality, fiscal_year)
-    cycle = selectors.cycle_for(plan=plan, fiscal_year=fiscal_year)
+    cycle = started_cycle_or_message(request, plan, fiscal_year)
     if cycle is None:
-        messages.error(request, "この年度の進行管理は開始されていません。")
         return redirect("web:cycle", municipality.pk, fiscal_year)
     raw = request.POST.get("due_date", "").strip()
     due_date = parse_date(raw)

@@ -23,7 +23,7 @@ from shinchoku.plans.models import (
 from shinchoku.wareki import current_fiscal_year
 from shinchoku.web.presenters import indicator_rows, schedule_table
 from shinchoku.web.views._common import authorize, municipality_or_404, page, plan_or_404, project_or_404
-from shinchoku.web.views.cycle_helpers import cycle_for, is_overdue
+from shinchoku.web.views.cycle_helpers import is_overdue
 
 
 @dataclass
@@ -44,7 +44,7 @@ def project_list(request: HttpRequest, municipality_id: int, fiscal_year: int) -
     municipality = municipality_or_404(municipality_id)
     authorize(request, Action.VIEW_MUNICIPALITY, municipality)
     plan = plan_or_404(municipality, fiscal_year)
-    cycle = cycle_for(plan, fiscal_year)
+    cycle = selectors.cycle_for(plan=plan, fiscal_year=fiscal_year)
     projects = (
         selectors.projects_visible_to(user=request.user, plan=plan)
         .select_related("plan", "pillar", "policy")
@@ -111,7 +111,7 @@ def project_detail(request: HttpRequest, municipality_id: int, fiscal_year: int,
         .select_related("grade", "department_grade", "suggested_grade")
         .first()
     )
-    cycle = cycle_for(project.plan, fiscal_year)
+    cycle = selectors.cycle_for(plan=project.plan, fiscal_year=fiscal_year)
     years = list(project.plan.fiscal_years)
     schedule = schedule_table(project, years)
     editable = report is not None and report.state in (ReportState.DRAFT, ReportState.RETURNED)
