@@ -29,10 +29,9 @@ from django.db.models import Prefetch
 from shinchoku.tenancy.models import Department, Membership, Municipality, Role
 
 if TYPE_CHECKING:
-    from shinchoku.cycle.models import ReportingCycle
-    from shinchoku.plans.models import Plan, Project, ProjectReport
+    from shinchoku.plans.models import Plan, Project, ProjectReport, ReportingYear
 
-    Target = Municipality | Plan | Project | ProjectReport | ReportingCycle
+    Target = Municipality | Plan | Project | ProjectReport | ReportingYear
 
 
 class Action(enum.Enum):
@@ -50,6 +49,7 @@ class Action(enum.Enum):
     VIEW_AUDIT = "view_audit"
     REPORT_DOWNLOAD = "report_download"  # the whole 進行管理報告書 (Word/PDF/Excel/JSON)
     EDIT_REPORT_DOCUMENT = "edit_report_document"  # the 進行管理報告書's title, section 1, 検討中の施策 (DX staff)
+    IMPORT = "import"  # load a report or an interchange document into a reporting year (DX staff)
 
 
 # Role → actions, for targets anywhere in the municipality. Department editors are handled separately because
@@ -122,13 +122,12 @@ def forget_grants(user: Any) -> None:
 
 def _resolve(target: Any) -> tuple[int, frozenset[int] | None]:
     """(municipality id, the project's department ids — or None when the target is not a project)."""
-    from shinchoku.cycle.models import ReportingCycle
-    from shinchoku.plans.models import Plan, Project, ProjectReport
+    from shinchoku.plans.models import Plan, Project, ProjectReport, ReportingYear
 
     if isinstance(target, Municipality):
         return target.pk, None
-    if isinstance(target, ReportingCycle):
-        return target.municipality_id, None
+    if isinstance(target, ReportingYear):
+        return target.plan.municipality_id, None
     if isinstance(target, Plan):
         return target.municipality_id, None
     if isinstance(target, ProjectReport):
@@ -141,7 +140,7 @@ def _resolve(target: Any) -> tuple[int, frozenset[int] | None]:
 
 def can(user: Any, action: Action, target: Target) -> bool:
     """True when ``user`` may do ``action`` to ``target`` (a Municipality, Plan, Project, ProjectReport or
-    ReportingCycle). Never raises for a user without rights; raises TypeError for an unknown target type."""
+    ReportingYear). Never raises for a user without rights; raises TypeError for an unknown target type."""
     grants = grants_of(user)
     if not grants:
         return False

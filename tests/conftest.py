@@ -40,9 +40,9 @@ def seed_document(_seed_document_cached: Document) -> Document:
 @pytest.fixture
 def kashiwazaki(db, seed_document: Document):  # type: ignore[no-untyped-def]
     """The seed loaded into the test database; returns the Municipality 柏崎市."""
-    from shinchoku.interchange.load import document_load
+    from shinchoku.cycle.services.imports import year_import
 
-    return document_load(document=seed_document).municipality
+    return year_import(by=None, document=seed_document).municipality
 
 
 # --- a second report of the same form: the seed rewritten as FY2024 results, published 2025 -------------------

@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from shinchoku.cycle import models
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shows rows, never changes them: an edit here would bypass the workflow and the audit trail."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from shinchoku.plans.admin import ReadOnlyAdmin
 
 
 @admin.register(models.AuditEntry)
@@ -34,11 +19,6 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 @admin.register(models.ReportTransition)
 class ReportTransitionAdmin(ReadOnlyAdmin):
     list_display = ["at", "report", "name", "from_state", "to_state", "actor"]
-
-
-@admin.register(models.ReportingCycle)
-class ReportingCycleAdmin(ReadOnlyAdmin):
-    list_display = ["plan", "fiscal_year", "due_date", "opened_at", "published_at"]
 
 
 @admin.register(models.ItemEvaluation)

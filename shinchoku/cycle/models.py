@@ -1,4 +1,6 @@
-"""The yearly reporting cycle: the open year, per-item evaluations, the workflow log and the audit trail.
+"""The yearly reporting cycle: per-item evaluations, the workflow log and the audit trail.
+
+The reporting year itself (its state, due date and publications) is ``shinchoku.plans.models.ReportingYear``.
 
 Nothing here has behaviour beyond guarding its own invariants: every write is a function in
 ``shinchoku.cycle.services``; the state machine is ``shinchoku.cycle.workflow``; grades are decided in
@@ -15,40 +17,8 @@ from django.db import models
 from django.utils import timezone
 from django_scopes import ScopedManager
 
-from shinchoku.plans.models import GradeDefinition, Indicator, Plan, Project, ProjectReport
+from shinchoku.plans.models import AppendOnly, GradeDefinition, Indicator, Project, ProjectReport
 from shinchoku.tenancy.models import Municipality
-
-
-class ReportingCycle(models.Model):
-    """One evaluated fiscal year of one plan, from opening (reports created) to publication (year locked)."""
-
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="reporting_cycles")
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reporting_cycles")
-    fiscal_year = models.PositiveSmallIntegerField("評価対象年度")
-    due_date = models.DateField("提出期限")
-    opened_at = models.DateTimeField("開始日時", default=timezone.now)
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    # Set = the year is locked: reports are published and nothing of that year may change until reopened.
-    published_at = models.DateTimeField("公表日時", null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    objects = ScopedManager(municipality="municipality")
-
-    class Meta:
-        verbose_name = verbose_name_plural = "進行管理の年度"
-        ordering = ["municipality", "plan", "-fiscal_year"]
-        constraints = [models.UniqueConstraint(fields=["plan", "fiscal_year"], name="cycle_unique_year")]
-
-    def __str__(self) -> str:
-        return f"{self.plan} {self.fiscal_year}年度"
-
-    @property
-    def is_published(self) -> bool:
-        return self.published_at is not None
 
 
 class ItemKind(models.TextChoices):
@@ -62,8 +32,12 @@ class ItemEvaluation(models.Model):
     report = models.ForeignKey(ProjectReport, on_delete=models.CASCADE, related_name="item_evaluations")
     kind = models.CharField("評価項目", max_length=16, choices=ItemKind.choices)
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, null=True, blank=True, related_name="evaluations"
+        Indicator, on_delete=models.PROTECT, null=True, blank=True, related_name="evaluations"
     )
+    # The target the item was graded against, as it was in force then: a later revision of the plan never
+    # changes what a published year was measured by.
+    target = models.DecimalField("目標値", max_digits=20, decimal_places=6, null=True, blank=True)
+    target_decimals = models.PositiveSmallIntegerField(default=0)
     position = models.PositiveSmallIntegerField(default=0)
     suggested_grade = models.ForeignKey(
         GradeDefinition, on_delete=models.RESTRICT, null=True, blank=True, related_name="+", verbose_name="評価案"
@@ -133,10 +107,6 @@ class ReportTransition(models.Model):
         return f"{self.report_id}: {self.from_state}→{self.to_state}"
 
 
-class AppendOnly(Exception):
-    """Raised on any attempt to change or delete an audit row."""
-
-
 class AuditEntry(models.Model):
     """Who changed what, when, from what to what. Append-only: there is no update or delete path.
 
@@ -146,7 +116,7 @@ class AuditEntry(models.Model):
     finds what others changed since the form was loaded.
     """
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="audit_entries")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="audit_entries")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

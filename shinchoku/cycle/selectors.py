@@ -17,7 +17,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from shinchoku.cycle.evaluation import achievement_rate
-from shinchoku.cycle.models import AuditEntry, ItemEvaluation, ReportingCycle, ReportTransition
+from shinchoku.cycle.models import AuditEntry, ItemEvaluation, ReportTransition
 from shinchoku.cycle.workflow import TRANSITIONS
 from shinchoku.permissions import editable_department_ids, sees_all_projects
 from shinchoku.plans.models import (
@@ -29,8 +29,10 @@ from shinchoku.plans.models import (
     Project,
     ProjectDepartment,
     ProjectReport,
+    ReportingYear,
     ReportState,
     ValueKind,
+    YearState,
 )
 from shinchoku.plans.selectors import plan_for_fiscal_year
 from shinchoku.tenancy.models import Department, Municipality
@@ -114,7 +116,7 @@ class DepartmentCompletion:
 
 @dataclass
 class CycleCompletion:
-    cycle: ReportingCycle
+    year: ReportingYear
     today: dt.date
     rows: list[CompletionRow]
     departments: list[DepartmentCompletion]
@@ -133,7 +135,7 @@ class CycleCompletion:
 
     @property
     def days_left(self) -> int:
-        return (self.cycle.due_date - self.today).days
+        return (self.year.due_date - self.today).days if self.year.due_date else 0
 
 
 def _count_states(rows: Iterable[CompletionRow]) -> dict[str, int]:
@@ -141,24 +143,24 @@ def _count_states(rows: Iterable[CompletionRow]) -> dict[str, int]:
     return {state: counted.get(state, 0) for state in COMPLETION_STATES}
 
 
-def cycle_completion(*, cycle: ReportingCycle, today: dt.date | None = None) -> CycleCompletion:
-    """Per project and per department: the report's state and whether it is overdue. Three queries."""
+def cycle_completion(*, year: ReportingYear, today: dt.date | None = None) -> CycleCompletion:
+    """Per project of the year and per department: the report's state and whether it is overdue. Three queries."""
     today = today or timezone.localdate()
     projects = list(
-        Project.objects.filter(plan_id=cycle.plan_id)
+        Project.objects.filter(plan_id=year.plan_id)
         .prefetch_related(
             Prefetch("department_links", queryset=ProjectDepartment.objects.select_related("department"))
         )
         .order_by("position")
     )
-    reports = {
-        r.project_id: r for r in ProjectReport.objects.filter(project__plan_id=cycle.plan_id, fiscal_year=cycle.fiscal_year)
-    }
-    late = today > cycle.due_date and not cycle.is_published
+    reports = {r.project_id: r for r in ProjectReport.objects.filter(reporting_year=year)}
+    late = year.is_open and year.due_date is not None and today > year.due_date
     rows: list[CompletionRow] = []
     by_department: dict[int | None, DepartmentCompletion] = {}
     for project in projects:
         report = reports.get(project.pk)
+        if report is None and not project.is_active_in(year.fiscal_year):
+            continue
         state = report.state if report else NOT_STARTED
         departments = [link.department for link in project.department_links.all()]
         row = CompletionRow(
@@ -171,17 +173,17 @@ def cycle_completion(*, cycle: ReportingCycle, today: dt.date | None = None) -> 
             key = department.pk if department else None
             by_department.setdefault(key, DepartmentCompletion(department=department)).rows.append(row)
     ordered = sorted(by_department.values(), key=lambda d: (d.department is None, d.department.name if d.department else ""))
-    return CycleCompletion(cycle=cycle, today=today, rows=rows, departments=ordered)
+    return CycleCompletion(year=year, today=today, rows=rows, departments=ordered)
 
 
-def cycle_for(*, plan: Plan, fiscal_year: int) -> ReportingCycle | None:
-    return ReportingCycle.objects.filter(plan=plan, fiscal_year=fiscal_year).first()
+def reporting_year_for(*, plan: Plan, fiscal_year: int) -> ReportingYear | None:
+    return ReportingYear.objects.filter(plan=plan, fiscal_year=fiscal_year).select_related("plan").first()
 
 
-def open_cycles(*, municipality: Municipality) -> list[ReportingCycle]:
-    """Cycles not yet published, newest year first (the remind command's and the home page's work list)."""
+def open_years(*, municipality: Municipality) -> list[ReportingYear]:
+    """Years being reported on, newest first (the remind command's and the home page's work list)."""
     return list(
-        ReportingCycle.objects.filter(municipality=municipality, published_at__isnull=True)
+        ReportingYear.objects.filter(plan__municipality=municipality, state=YearState.OPEN)
         .select_related("plan")
         .order_by("-fiscal_year")
     )
@@ -250,10 +252,21 @@ AUDIT_LABELS: dict[str, str] = {
     "report.approved": "承認",
     "report.reopened": "再開",
     "report.published": "公表",
-    "cycle.opened": "進行管理を開始",
-    "cycle.published": "年度を公表",
-    "cycle.unpublished": "年度の公表を取消し（報告の再開）",
-    "cycle.due_date.updated": "提出期限を変更",
+    "year.opened": "進行管理を開始",
+    "year.reports.created": "年度の報告を作成",
+    "year.published": "年度を公表",
+    "year.reopened": "公表済みの年度を再開",
+    "year.due_date.updated": "提出期限を変更",
+    "year.publication.created": "公表の版を保存",
+    "import.year.imported": "報告書を取込み",
+    "import.year.published": "公表済みの報告書を取込み",
+    "import.year.replaced": "取込みで公表済みの年度を差替え",
+    "import.year.draft_replaced": "取込みで下書きを差替え",
+    "import.report.approved": "取込みで報告を確定",
+    "import.report.replaced": "取込みで報告を差替え",
+    "import.file.loaded": "ファイルを取込み",
+    "import.refused": "取込みを拒否（年度の状態）",
+    "plan.project.discontinued": "個別事業計画を終了",
     "plan.indicator.target.updated": "目標値を変更",
     "plan.indicator.created": "目標指標を追加",
     "plan.indicator.updated": "目標指標を更新",
@@ -374,7 +387,7 @@ class Dashboard:
     municipality: Municipality
     fiscal_year: int
     plan: Plan | None
-    cycle: ReportingCycle | None
+    year: ReportingYear | None
     grades: list[GradeDefinition]
     grade_distribution: list[PillarGrades]
     completion: dict[str, int]
@@ -385,11 +398,11 @@ class Dashboard:
 def dashboard(*, municipality: Municipality, fiscal_year: int) -> Dashboard:
     """Grade distribution per pillar (final grades), completion counts, KPI series (target vs actual by fiscal
     year, every indicator of the plan) and the projects not graded as planned. Constant queries."""
-    cycle = ReportingCycle.objects.filter(municipality=municipality, fiscal_year=fiscal_year).select_related("plan").first()
-    plan = cycle.plan if cycle else plan_for_fiscal_year(municipality=municipality, fiscal_year=fiscal_year)
+    plan = plan_for_fiscal_year(municipality=municipality, fiscal_year=fiscal_year)
+    year = reporting_year_for(plan=plan, fiscal_year=fiscal_year) if plan else None
     grades = list(GradeDefinition.objects.filter(municipality=municipality).order_by("position"))
     if plan is None:
-        return Dashboard(municipality, fiscal_year, None, cycle, grades, [], dict.fromkeys(COMPLETION_STATES, 0), [], [])
+        return Dashboard(municipality, fiscal_year, None, year, grades, [], dict.fromkeys(COMPLETION_STATES, 0), [], [])
     projects = list(Project.objects.filter(plan=plan).select_related("pillar").order_by("position"))
     reports = {
         r.project_id: r
@@ -431,7 +444,7 @@ def dashboard(*, municipality: Municipality, fiscal_year: int) -> Dashboard:
         municipality=municipality,
         fiscal_year=fiscal_year,
         plan=plan,
-        cycle=cycle,
+        year=year,
         grades=grades,
         grade_distribution=distribution,
         completion={state: completion.get(state, 0) for state in COMPLETION_STATES},

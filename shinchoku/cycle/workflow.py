@@ -1,4 +1,20 @@
-"""The review workflow of a project report, as one explicit table (get.gov style).
+"""The state machines of the reporting year and of a project report, as explicit tables (get.gov style).
+
+A reporting year (plans.ReportingYear); NEW is "no row yet", the source of the transitions that create one:
+
+    name              from              to         who (permissions.Action)   condition
+    open              NEW, imported     open       OPEN_CYCLE (DX staff)      a year in the plan period; a due date
+    publish           open              published  PUBLISH_CYCLE (DX staff)   every report approved; freezes a new
+                                                                             publication version
+    reopen            published         open       REOPEN_REPORT (DX staff)   reason required; the publication stays
+    import            NEW, imported     imported   IMPORT (DX staff, CLI)     the file is not a published report
+    import_published  NEW, imported     published  IMPORT                     the file is a published report;
+                                                                             freezes publication version 1 (or next)
+    replace           open, published   published  IMPORT                     --replace; a published report; freezes
+                                                                             a new version, never a silent overwrite
+    replace_draft     open              open       IMPORT                     --replace; only editable reports change
+
+A project report:
 
     name      from                 to         who (permissions.Action)        condition
     submit    draft, returned      submitted  SUBMIT_REPORT (dept editor of   complete: results, challenges,
@@ -9,14 +25,16 @@
     approve   submitted            approved   REVIEW_REPORT (HQ, DX)          final grade; rationale when it differs
                                                                               from the suggestion; non-B summary
                                                                               when it is not the as-planned grade
-    reopen    approved, published  returned   REOPEN_REPORT (DX staff only)   comment required; un-publishes the
-                                                                              year when the report was published
-    publish   approved             published  PUBLISH_CYCLE (DX staff only)   cycle-level: every report of the
-                                                                              year approved; locks the year
+    reopen    approved             returned   REOPEN_REPORT (DX staff only)   comment required; a published year
+                                                                              is reopened first (year reopen)
+    import    any                  approved   IMPORT                          the year's file is a published report
+                                                                              (import_published / replace)
 
-Reports are editable (report_save) only in EDITABLE_STATES. The services in shinchoku.cycle.services apply
-the table; nothing else changes ``ProjectReport.state``. Every applied transition writes a ReportTransition
-and an AuditEntry (``report.<past tense>``).
+A published report is an approved report of a published year: "published" is the year's state only.
+Reports are editable (report_save) only in EDITABLE_STATES of an open year. The services in
+shinchoku.cycle.services apply the tables through ``move_to`` (the state fields are protected: nothing else
+can assign them). Every applied transition writes an AuditEntry (``report.<past tense>``, ``year.<past
+tense>``, ``import.*``); report transitions also write a ReportTransition.
 """
 
 from __future__ import annotations
@@ -27,9 +45,11 @@ from typing import Any
 
 from shinchoku.cycle.errors import NotPermitted, TransitionNotAllowed
 from shinchoku.permissions import Action, can
-from shinchoku.plans.models import GradeDefinition, ProjectReport, ReportState, ScheduleStatus
+from shinchoku.plans.models import GradeDefinition, ProjectReport, ReportState, ScheduleStatus, YearState
 
 EDITABLE_STATES = frozenset({ReportState.DRAFT, ReportState.RETURNED})
+# The source state of transitions that create a reporting year.
+NEW = ""
 
 
 @dataclass(frozen=True)
@@ -59,19 +79,53 @@ APPROVE = Transition(
     Action.REVIEW_REPORT, False, "report.approved",
 )
 REOPEN = Transition(
-    "reopen", "再開", frozenset({ReportState.APPROVED, ReportState.PUBLISHED}), ReportState.RETURNED,
+    "reopen", "再開", frozenset({ReportState.APPROVED}), ReportState.RETURNED,
     Action.REOPEN_REPORT, True, "report.reopened",
 )
-PUBLISH = Transition(
-    "publish", "公表", frozenset({ReportState.APPROVED}), ReportState.PUBLISHED,
-    Action.PUBLISH_CYCLE, False, "report.published",
+IMPORT_APPROVE = Transition(
+    "import", "取込み", frozenset(ReportState.values), ReportState.APPROVED,
+    Action.IMPORT, False, "import.report.approved",
 )
 
-TRANSITIONS: dict[str, Transition] = {t.name: t for t in (SUBMIT, RETURN, APPROVE, REOPEN, PUBLISH)}
-# Transitions a person applies to one report (publish is applied by cycle_publish to the whole year).
+TRANSITIONS: dict[str, Transition] = {t.name: t for t in (SUBMIT, RETURN, APPROVE, REOPEN, IMPORT_APPROVE)}
+# Transitions a person applies to one report on its page.
 REPORT_TRANSITIONS = (SUBMIT, RETURN, APPROVE, REOPEN)
 
 STATE_LABELS = dict(ReportState.choices)
+
+YEAR_OPEN = Transition(
+    "open", "進行管理の開始", frozenset({NEW, YearState.IMPORTED}), YearState.OPEN,
+    Action.OPEN_CYCLE, False, "year.opened",
+)
+YEAR_PUBLISH = Transition(
+    "publish", "公表", frozenset({YearState.OPEN}), YearState.PUBLISHED,
+    Action.PUBLISH_CYCLE, False, "year.published",
+)
+YEAR_REOPEN = Transition(
+    "reopen", "再開", frozenset({YearState.PUBLISHED}), YearState.OPEN,
+    Action.REOPEN_REPORT, True, "year.reopened",
+)
+YEAR_IMPORT = Transition(
+    "import", "取込み", frozenset({NEW, YearState.IMPORTED}), YearState.IMPORTED,
+    Action.IMPORT, False, "import.year.imported",
+)
+YEAR_IMPORT_PUBLISHED = Transition(
+    "import_published", "公表済み報告書の取込み", frozenset({NEW, YearState.IMPORTED}), YearState.PUBLISHED,
+    Action.IMPORT, False, "import.year.published",
+)
+YEAR_REPLACE = Transition(
+    "replace", "取込みによる差替え", frozenset({YearState.OPEN, YearState.PUBLISHED}), YearState.PUBLISHED,
+    Action.IMPORT, False, "import.year.replaced",
+)
+YEAR_REPLACE_DRAFT = Transition(
+    "replace_draft", "取込みによる下書きの差替え", frozenset({YearState.OPEN}), YearState.OPEN,
+    Action.IMPORT, False, "import.year.draft_replaced",
+)
+YEAR_TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (YEAR_OPEN, YEAR_PUBLISH, YEAR_REOPEN, YEAR_IMPORT, YEAR_IMPORT_PUBLISHED, YEAR_REPLACE, YEAR_REPLACE_DRAFT)
+}
+YEAR_STATE_LABELS = dict(YearState.choices)
 
 
 def check_transition(transition: Transition, *, report: ProjectReport, user: Any, comment: str = "") -> None:
@@ -84,6 +138,17 @@ def check_transition(transition: Transition, *, report: ProjectReport, user: Any
         )
     if transition.comment_required and not comment.strip():
         raise TransitionNotAllowed(f"「{transition.label}」の理由をコメントに入力してください。")
+
+
+def check_year_transition(transition: Transition, *, state: str, target: Any, user: Any, comment: str = "") -> None:
+    """Like check_transition for a reporting year; ``state`` is NEW when the year does not exist yet."""
+    if user is not None and not can(user, transition.action, target):
+        raise NotPermitted(f"この年度を「{transition.label}」する権限がありません。")
+    if not transition.allows_from(state):
+        current = YEAR_STATE_LABELS.get(state, "未開始") if state else "未開始"
+        raise TransitionNotAllowed(f"「{current}」の年度は「{transition.label}」できません。")
+    if transition.comment_required and not comment.strip():
+        raise TransitionNotAllowed(f"「{transition.label}」の理由を入力してください。")
 
 
 def available_transitions(*, user: Any, report: ProjectReport) -> list[Transition]:

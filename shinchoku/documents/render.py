@@ -32,8 +32,11 @@ def report_filename(report: ReportModel, format: str) -> str:
     return f"{report.plan_name}_進行管理報告書_{report.fiscal_year}年度実績.{format}"
 
 
-def render_document(document: Document, format: str) -> tuple[bytes, str, str]:
-    """Render an interchange document (already built) in ``format``: (bytes, content type, file name)."""
+def render_document(document: Document, format: str, *, draft: bool = False) -> tuple[bytes, str, str]:
+    """Render an interchange document (already built) in ``format``: (bytes, content type, file name).
+
+    ``draft``: the year is not published; every page says 案.
+    """
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
     report = build_report(document)

@@ -11,5 +11,6 @@ app_name = "documents"
 urlpatterns = [
     path("", views.report_index, name="index"),
     path("<int:fiscal_year>/", views.report_downloads, name="report_downloads"),
+    path("<int:fiscal_year>/versions/", views.report_versions, name="report_versions"),
     path("<int:fiscal_year>/<str:format>", views.report_download, name="report_download"),
 ]

@@ -14,9 +14,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django_scopes import scope
 
-from shinchoku.documents.render import FORMATS, LABELS, NoReportData, render_report, report_document
+from shinchoku.cycle.services.publication import NoSuchVersion, report_file
+from shinchoku.documents.render import FORMATS, LABELS, NoReportData
+from shinchoku.interchange.corrections import corrections
 from shinchoku.permissions import Action
-from shinchoku.plans.models import ProgressReport
+from shinchoku.plans.models import Publication, ReportingYear
+from shinchoku.plans.selectors import plan_for_fiscal_year, publications_of
 from shinchoku.wareki import format_fiscal_year
 from shinchoku.web.views._common import authorize, municipality_or_404, page
 
@@ -43,7 +46,7 @@ def report_index(request: HttpRequest, municipality_id: int) -> HttpResponse:
     authorize(request, Action.REPORT_DOWNLOAD, municipality)
     with scope(municipality=municipality):
         latest = (
-            ProgressReport.objects.filter(plan__municipality=municipality)
+            ReportingYear.objects.filter(plan__municipality=municipality)
             .order_by("-fiscal_year")
             .values_list("fiscal_year", flat=True)
             .first()
@@ -53,32 +56,46 @@ def report_index(request: HttpRequest, municipality_id: int) -> HttpResponse:
     return redirect("documents:report_downloads", municipality_id=municipality.pk, fiscal_year=latest)
 
 
+def _year(municipality: object, fiscal_year: int) -> ReportingYear | None:
+    plan = plan_for_fiscal_year(municipality=municipality, fiscal_year=fiscal_year)  # type: ignore[arg-type]
+    return (
+        ReportingYear.objects.filter(plan=plan, fiscal_year=fiscal_year).select_related("plan").first() if plan else None
+    )
+
+
+def _download_url(municipality_id: int, fiscal_year: int, code: str, version: int | None = None) -> str:
+    url = reverse(
+        "documents:report_download",
+        kwargs={"municipality_id": municipality_id, "fiscal_year": fiscal_year, "format": code},
+    )
+    return url if version is None else f"{url}?version={version}"
+
+
 @login_required
 @require_GET
 def report_downloads(request: HttpRequest, municipality_id: int, fiscal_year: int) -> HttpResponse:
+    """The year's formats and its publication versions. Reads the publication list, never builds a report."""
     municipality = municipality_or_404(municipality_id)
     authorize(request, Action.REPORT_DOWNLOAD, municipality)
-    try:
-        document = report_document(municipality=municipality, fiscal_year=fiscal_year)
-    except NoReportData as exc:
-        raise Http404("この年度の報告書はありません") from exc
     with scope(municipality=municipality):
+        year = _year(municipality, fiscal_year)
+        if year is None:
+            raise Http404("この年度の報告書はありません")
+        publications = publications_of(year=year)
         years = list(
-            ProgressReport.objects.filter(plan__municipality=municipality)
+            ReportingYear.objects.filter(plan__municipality=municipality)
             .order_by("-fiscal_year")
             .values_list("fiscal_year", flat=True)
         )
+        project_count = year.project_reports.count()
     formats = [
-        {
-            "code": code,
-            "label": LABELS[code],
-            "description": DESCRIPTIONS[code],
-            "url": reverse(
-                "documents:report_download",
-                kwargs={"municipality_id": municipality.pk, "fiscal_year": fiscal_year, "format": code},
-            ),
-        }
+        {"code": code, "label": LABELS[code], "description": DESCRIPTIONS[code],
+         "url": _download_url(municipality.pk, fiscal_year, code)}
         for code in FORMATS
+    ]
+    versions = [
+        {"publication": p, "links": [(LABELS[c], _download_url(municipality.pk, fiscal_year, c, p.version)) for c in FORMATS]}
+        for p in publications
     ]
     other_years = [
         {
@@ -100,11 +117,52 @@ def report_downloads(request: HttpRequest, municipality_id: int, fiscal_year: in
             (municipality.name, reverse("web:municipality", kwargs={"municipality_id": municipality.pk})),
             (f"報告書（{format_fiscal_year(fiscal_year)}実績分）", None),
         ],
-        plan_name=document["plan"]["name"],
-        project_count=len(document["projects"]),
+        year=year,
+        plan_name=year.plan.name,
+        project_count=project_count,
         report_year_label=format_fiscal_year(fiscal_year + 1),
         formats=formats,
+        versions=versions,
+        versions_url=reverse("documents:report_versions", kwargs={"municipality_id": municipality.pk, "fiscal_year": fiscal_year}),
         other_years=other_years,
+    )
+
+
+@login_required
+@require_GET
+def report_versions(request: HttpRequest, municipality_id: int, fiscal_year: int) -> HttpResponse:
+    """The publication versions of a year and what changed between each and the one before (正誤表)."""
+    municipality = municipality_or_404(municipality_id)
+    authorize(request, Action.REPORT_DOWNLOAD, municipality)
+    with scope(municipality=municipality):
+        year = _year(municipality, fiscal_year)
+        if year is None:
+            raise Http404("この年度の報告書はありません")
+        publications = list(Publication.objects.filter(reporting_year=year).order_by("version"))
+    entries = []
+    for previous, current in zip([None, *publications], publications, strict=False):
+        entries.append(
+            {
+                "publication": current,
+                "corrections": corrections(previous.document, current.document) if previous else None,  # type: ignore[arg-type]
+                "pdf_url": _download_url(municipality.pk, fiscal_year, "pdf", current.version),
+            }
+        )
+    entries.reverse()
+    return page(
+        request,
+        "documents/report_versions.html",
+        municipality=municipality,
+        fiscal_year=fiscal_year,
+        section="reports",
+        breadcrumbs=[
+            (municipality.name, reverse("web:municipality", kwargs={"municipality_id": municipality.pk})),
+            (f"報告書（{format_fiscal_year(fiscal_year)}実績分）",
+             reverse("documents:report_downloads", kwargs={"municipality_id": municipality.pk, "fiscal_year": fiscal_year})),
+            ("版と正誤表", None),
+        ],
+        year=year,
+        entries=entries,
     )
 
 
@@ -113,18 +171,25 @@ def report_downloads(request: HttpRequest, municipality_id: int, fiscal_year: in
 def report_download(
     request: HttpRequest, municipality_id: int, fiscal_year: int, format: str
 ) -> HttpResponse:
+    """A published year's stored file (latest, or ``?version=N``), else the live draft marked 案."""
     municipality = municipality_or_404(municipality_id)
     authorize(request, Action.REPORT_DOWNLOAD, municipality)
     if format not in FORMATS:
         raise Http404("この形式には対応していません")
+    raw_version = request.GET.get("version", "")
+    if raw_version and not raw_version.isdigit():
+        raise Http404("この版はありません")
     try:
-        data, content_type, filename = render_report(
-            municipality=municipality, fiscal_year=fiscal_year, format=format
+        drawn = report_file(
+            municipality=municipality, fiscal_year=fiscal_year, format=format,
+            version=int(raw_version) if raw_version else None,
         )
     except NoReportData as exc:
         raise Http404("この年度の報告書はありません") from exc
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = _content_disposition(filename)
+    except NoSuchVersion as exc:
+        raise Http404("この版はありません") from exc
+    response = HttpResponse(drawn.data, content_type=drawn.content_type)
+    response["Content-Disposition"] = _content_disposition(drawn.filename)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

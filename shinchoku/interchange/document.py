@@ -35,7 +35,15 @@ class ReportDoc(TypedDict):
     title: str  # full title as printed on the cover, without line breaks
     fiscal_year: int  # the evaluated fiscal year (2023)
     published: str | None  # "YYYY-MM"
+    # "published" (the official report) or "draft" (案); absent in older files: published iff a month is given.
+    status: NotRequired[Literal["published", "draft"]]
     narrative: list[NarrativeSectionDoc]  # section 1, in order (the grade scale list is not repeated here)
+
+
+def document_is_published(document: Document) -> bool:
+    report = document["report"]
+    status = report.get("status")
+    return status == "published" if status is not None else report["published"] is not None
 
 
 class GradeDoc(TypedDict):

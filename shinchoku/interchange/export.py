@@ -19,9 +19,10 @@ from shinchoku.interchange.document import (
 from shinchoku.plans.models import (
     Indicator,
     IndicatorValue,
-    ProgressReport,
+    Plan,
     Project,
     ProjectReport,
+    ReportingYear,
     ResultTableRow,
     ValueKind,
 )
@@ -118,11 +119,13 @@ def _project_doc(project: Project, report: ProjectReport | None) -> ProjectDoc:
     }
 
 
-def document_build(*, municipality: Municipality, fiscal_year: int) -> Document:
-    plan = plan_for_fiscal_year(municipality=municipality, fiscal_year=fiscal_year)
+def document_build(*, municipality: Municipality, fiscal_year: int, plan: Plan | None = None) -> Document:
+    """The document of ``fiscal_year`` as the live data stands (a published year's official content is its
+    publication snapshot, not this)."""
+    plan = plan or plan_for_fiscal_year(municipality=municipality, fiscal_year=fiscal_year)
     if plan is None:
         raise NothingToExport(f"{municipality.name} has no plan covering fiscal year {fiscal_year}")
-    progress_report = ProgressReport.objects.filter(plan=plan, fiscal_year=fiscal_year).first()
+    progress_report = ReportingYear.objects.filter(plan=plan, fiscal_year=fiscal_year).first()
     projects = projects_for_report(plan=plan, fiscal_year=fiscal_year)
     pillars = list(plan.pillars.prefetch_related("policies"))
     return {
@@ -141,6 +144,7 @@ def document_build(*, municipality: Municipality, fiscal_year: int) -> Document:
             "title": progress_report.title if progress_report else "",
             "fiscal_year": fiscal_year,
             "published": _month(progress_report.published_on) if progress_report else None,
+            "status": "published" if progress_report is not None and progress_report.is_published else "draft",
             "narrative": list(progress_report.narrative) if progress_report else [],
         },
         "grade_scale": [

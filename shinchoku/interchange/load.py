@@ -1,8 +1,10 @@
-"""Loading an interchange document into the database: the one write path for every import.
+"""Writing an interchange document's rows: the upserts under every import.
 
-``document_load`` upserts by natural keys (names, fiscal years, revision months), so loading the same document
-twice changes nothing and loading next year's document adds that year and keeps earlier ones. It runs in one
-transaction: a document that fails validation half-way leaves the database as it was.
+``DocumentLoader`` upserts by natural keys (names, fiscal years, revision months), so loading the same
+document twice changes nothing and loading next year's document adds that year and keeps earlier ones. It
+writes; it does not decide. The import service (``shinchoku.cycle.services.imports``) holds the transaction,
+checks the permission and the reporting year's state, creates or moves the year through the transition
+table, re-evaluates and audits.
 """
 
 from __future__ import annotations
@@ -13,9 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Prefetch
-from django_scopes import scope
 
 from shinchoku.interchange.document import Document, IndicatorDoc, ProjectDoc, ResultTableDoc
 from shinchoku.interchange.validation import DocumentError, validate_document
@@ -29,12 +29,11 @@ from shinchoku.plans.models import (
     PlanRevision,
     Policy,
     PolicyUnderConsideration,
-    ProgressReport,
     Project,
     ProjectDepartment,
     ProjectReport,
     ProjectTag,
-    ReportState,
+    ReportingYear,
     ResultTable,
     ScheduleCell,
     ScheduleRow,
@@ -42,7 +41,15 @@ from shinchoku.plans.models import (
 )
 from shinchoku.plans.services import result_table_specs, result_tables_replace
 from shinchoku.tenancy.models import Department, Municipality
-from shinchoku.tenancy.selectors import municipality_get_or_create
+
+
+@dataclass
+class ReportChange:
+    """An existing project report the document changes: what its fields were and become."""
+
+    report: ProjectReport
+    before: dict[str, Any]
+    after: dict[str, Any]
 
 
 @dataclass
@@ -52,6 +59,10 @@ class LoadResult:
     fiscal_year: int
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    report_changes: list[ReportChange] = field(default_factory=list)
+    year: ReportingYear | None = None
+    publication: Any = None  # the Publication frozen by the import, if any
+    transition: str = ""  # the year transition applied ("" when nothing changed)
 
     def count(self, kind: str, *, created: bool) -> None:
         bucket = self.created if created else self.updated
@@ -107,22 +118,18 @@ def tag_order(sequences: list[list[str]]) -> list[str]:
     return order
 
 
-def document_load(*, document: Document) -> LoadResult:
-    """Validate ``document`` and write it; raises DocumentError (nothing written) when it is not consistent."""
-    validate_document(document)
-    with transaction.atomic():
-        municipality = municipality_get_or_create(name=document["municipality"])
-        with scope(municipality=municipality):
-            return _Loader(municipality, document).run()
+class DocumentLoader:
+    """Loads one validated document: ``load_plan`` first (the year hangs from the plan), then ``load_year``.
 
+    Call inside the municipality's scope and a transaction.
+    """
 
-class _Loader:
     def __init__(self, municipality: Municipality, document: Document) -> None:
         self.municipality = municipality
         self.doc = document
         self.fiscal_year = document["report"]["fiscal_year"]
 
-    def run(self) -> LoadResult:
+    def load_plan(self) -> Plan:
         doc = self.doc
         plan_doc = doc["plan"]
         plan, created = Plan.objects.get_or_create(
@@ -147,13 +154,20 @@ class _Loader:
         ):
             self.result.count("plan", created=False)
         self.plan = plan
+        return plan
+
+    def load_year(self, *, year: ReportingYear, new_report_state: str) -> LoadResult:
+        """Everything below the plan; new reports start in ``new_report_state`` (the import service's choice)."""
+        self.year = year
+        self.new_report_state = new_report_state
+        self.result.year = year
         self._load_grades()
         self._load_revisions()
         self._load_pillars()
         self._load_tags_and_departments()
-        self._load_progress_report()
+        self._load_year_fields()
         self._preload_projects()
-        for position, project_doc in enumerate(doc["projects"]):
+        for position, project_doc in enumerate(self.doc["projects"]):
             self._load_project(position, project_doc)
         self._load_under_consideration()
         return self.result
@@ -244,19 +258,15 @@ class _Loader:
                     self.result.count("policy", created=False)
                 self.policies[(pillar.name, policy_name)] = policy
 
-    def _load_progress_report(self) -> None:
+    def _load_year_fields(self) -> None:
         report_doc = self.doc["report"]
         values = {
             "title": report_doc["title"],
             "published_on": month_to_date(report_doc["published"]),
             "narrative": report_doc["narrative"],
         }
-        report = ProgressReport.objects.filter(plan=self.plan, fiscal_year=self.fiscal_year).first()
-        if report is None:
-            ProgressReport.objects.create(plan=self.plan, fiscal_year=self.fiscal_year, **values)
-            self.result.count("progress_report", created=True)
-        elif _set_fields(report, values):
-            self.result.count("progress_report", created=False)
+        if _set_fields(self.year, values):
+            self.result.count("reporting_year", created=False)
 
     # -- projects ------------------------------------------------------------------------------------------
 
@@ -443,15 +453,22 @@ class _Loader:
         }
         report = self.existing_reports.get(project.pk)
         if report is None:
-            # A published document's reports are final: they enter the database as published.
             report = ProjectReport.objects.create(
-                project=project, fiscal_year=self.fiscal_year, state=ReportState.PUBLISHED, **values
+                reporting_year=self.year, project=project, fiscal_year=self.fiscal_year,
+                state=self.new_report_state, **values,
             )
             self.result.count("project_report", created=True)
-        elif _set_fields(report, values):
-            report.version += 1
-            report.save(update_fields=["version"])
-            self.result.count("project_report", created=False)
+        else:
+            before = {name: _plain(getattr(report, name)) for name in values}
+            if _set_fields(report, values):
+                after = {name: _plain(getattr(report, name)) for name in values}
+                changed = [name for name in values if before[name] != after[name]]
+                self.result.report_changes.append(
+                    ReportChange(report, {n: before[n] for n in changed}, {n: after[n] for n in changed})
+                )
+                report.version += 1
+                report.save(update_fields=["version"])
+                self.result.count("project_report", created=False)
         self._load_result_tables(report, project_doc["result_tables"])
 
     def _load_result_tables(self, report: ProjectReport, tables: list[ResultTableDoc]) -> None:
@@ -468,8 +485,13 @@ class _Loader:
             for table in tables
         ]
         stored = list(report.result_tables.all()) if report.pk in self.preloaded_reports else []
-        if not result_tables_replace(report=report, wanted=wanted, current=result_table_specs(stored)):
+        current = result_table_specs(stored)
+        if not result_tables_replace(report=report, wanted=wanted, current=current):
             return
+        if stored:
+            self.result.report_changes.append(
+                ReportChange(report, {"result_tables": _plain(current)}, {"result_tables": _plain(wanted)})
+            )
         for _ in wanted:
             self.result.count("result_table", created=not stored)
 
@@ -486,7 +508,8 @@ class _Loader:
             uc = existing.get((pillar.pk, item["title"]))
             if uc is None:
                 uc = PolicyUnderConsideration.objects.create(
-                    plan=self.plan, fiscal_year=self.fiscal_year, pillar=pillar, title=item["title"], **values
+                    reporting_year=self.year, plan=self.plan, fiscal_year=self.fiscal_year, pillar=pillar,
+                    title=item["title"], **values
                 )
                 self.result.count("under_consideration", created=True)
             elif _set_fields(uc, values):
@@ -498,4 +521,15 @@ class _Loader:
             self.result.count("under_consideration_removed", created=False)
 
 
-__all__ = ["DocumentError", "LoadResult", "document_load"]
+def _plain(value: Any) -> Any:
+    """A field value as JSON for the audit trail (grades by code, decimals as text)."""
+    if isinstance(value, GradeDefinition):
+        return value.code
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+__all__ = ["DocumentError", "DocumentLoader", "LoadResult", "ReportChange", "validate_document"]

@@ -1,16 +1,21 @@
 """Imports from files: a published report in text form, or an interchange JSON document.
 
-Both end in ``document_load`` (one transaction), so a file either loads whole or not at all.
+Both end in the import service ``year_import`` (one transaction, the year's rules, the audit trail with the
+file's name and SHA-256), so a file either loads whole or not at all.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
+from shinchoku.cycle.errors import CycleError, NotPermitted
+from shinchoku.cycle.services.imports import ImportRefused, year_import
 from shinchoku.importing.report_text import ReportFormatError, parse_report_text
 from shinchoku.interchange.document import Document
-from shinchoku.interchange.load import LoadResult, document_load
+from shinchoku.interchange.load import LoadResult
 from shinchoku.interchange.validation import DocumentError
 
 
@@ -18,36 +23,54 @@ class ImportFileError(ValueError):
     """A file could not be imported; the message says where and what was expected (English, for the CLI)."""
 
 
-def read_text_file(path: Path) -> str:
+def read_file(path: Path) -> tuple[str, str]:
+    """The file's text and the SHA-256 of its bytes (recorded in the audit trail and the publication)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ImportFileError(f"{path}: cannot read file ({exc.strerror})") from exc
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), hashlib.sha256(raw).hexdigest()
     except UnicodeDecodeError as exc:
         raise ImportFileError(f"{path}: expected UTF-8 text, found an undecodable byte at offset {exc.start}") from exc
 
 
-def report_text_import(*, path: Path) -> LoadResult:
-    text = read_text_file(path)
+def read_text_file(path: Path) -> str:
+    return read_file(path)[0]
+
+
+def _import(document: Document, *, path: Path, sha256: str, by: Any, replace: bool, kind: str) -> LoadResult:
+    try:
+        return year_import(
+            document=document, by=by, replace=replace, source_file=path.name, source_sha256=sha256, kind=kind
+        )
+    except NotPermitted as exc:
+        raise ImportFileError(f"{path}: not permitted: {exc.message}") from exc
+    except ImportRefused as exc:
+        raise ImportFileError(f"{path}: {exc.english}") from exc
+    except CycleError as exc:
+        raise ImportFileError(f"{path}: refused: {exc.message}") from exc
+
+
+def report_text_import(*, path: Path, by: Any = None, replace: bool = False) -> LoadResult:
+    text, sha256 = read_file(path)
     try:
         document = parse_report_text(text, source=str(path))
     except ReportFormatError as exc:
         raise ImportFileError(str(exc)) from exc
     try:
-        return document_load(document=document)
+        return _import(document, path=path, sha256=sha256, by=by, replace=replace, kind="report_text")
     except DocumentError as exc:
         raise ImportFileError(f"{path}: the report parsed into an inconsistent document: {exc}") from exc
 
 
-def document_json_import(*, path: Path) -> LoadResult:
-    text = read_text_file(path)
+def document_json_import(*, path: Path, by: Any = None, replace: bool = False) -> LoadResult:
+    text, sha256 = read_file(path)
     try:
         document: Document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportFileError(f"{path}:{exc.lineno}:{exc.colno}: expected JSON, {exc.msg}") from exc
     try:
-        return document_load(document=document)
+        return _import(document, path=path, sha256=sha256, by=by, replace=replace, kind="json")
     except DocumentError as exc:
         raise ImportFileError(f"{path}: {exc.where}: {exc.message}") from exc

@@ -1,6 +1,27 @@
+"""Admin pages for plan data. The reporting year and everything it owns are read-only here: their changes go
+through the services (the transition table, the audit trail, the publication snapshot)."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from shinchoku.plans import models
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Shows rows, never changes them: an edit here would bypass the workflow and the audit trail."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class RevisionInline(admin.TabularInline):
@@ -72,13 +93,27 @@ class ScheduleRowAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.ProjectReport)
-class ProjectReportAdmin(admin.ModelAdmin):
+class ProjectReportAdmin(ReadOnlyAdmin):
     list_display = ["project", "fiscal_year", "state", "grade"]
     list_filter = ["fiscal_year", "state", "grade"]
 
 
+@admin.register(models.ReportingYear)
+class ReportingYearAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "fiscal_year", "state", "due_date", "published_on"]
+
+
+@admin.register(models.Publication)
+class PublicationAdmin(ReadOnlyAdmin):
+    list_display = ["reporting_year", "version", "published_at", "published_by_name", "source", "content_hash"]
+    exclude = ["document"]
+
+
+@admin.register(models.PolicyUnderConsideration)
+class PolicyUnderConsiderationAdmin(ReadOnlyAdmin):
+    list_display = ["title", "plan", "fiscal_year", "pillar"]
+
+
 admin.site.register(models.GradeDefinition)
 admin.site.register(models.ProjectTag)
-admin.site.register(models.ProgressReport)
-admin.site.register(models.PolicyUnderConsideration)
 admin.site.site_header = "進捗 Shinchoku 管理"

@@ -13,6 +13,8 @@ from shinchoku.plans.models import (
     Project,
     ProjectDepartment,
     ProjectReport,
+    Publication,
+    ReportingYear,
     ResultTable,
     ScheduleRow,
 )
@@ -23,7 +25,7 @@ def plan_for_fiscal_year(*, municipality: Municipality, fiscal_year: int) -> Pla
     """The plan whose period covers ``fiscal_year`` (latest-starting first when periods overlap)."""
     return (
         Plan.objects.filter(municipality=municipality, start_fiscal_year__lte=fiscal_year)
-        .filter(Q(end_fiscal_year__gte=fiscal_year) | Q(progress_reports__fiscal_year=fiscal_year))
+        .filter(Q(end_fiscal_year__gte=fiscal_year) | Q(reporting_years__fiscal_year=fiscal_year))
         .order_by("-start_fiscal_year")
         .first()
     )
@@ -36,7 +38,8 @@ def grade_scale_list(*, municipality: Municipality) -> list[GradeDefinition]:
 def projects_for_report(*, plan: Plan, fiscal_year: int) -> list[tuple[Project, ProjectReport | None]]:
     """Projects in plan order with their report of ``fiscal_year``, everything prefetched (constant queries).
 
-    A year with reports lists the projects reported on; a year without any (nothing opened yet) lists all.
+    A year with reports lists the projects reported on; a year without any (nothing opened yet) lists the
+    projects whose lifetime covers it.
     """
     reports = (
         ProjectReport.objects.filter(project__plan=plan, fiscal_year=fiscal_year)
@@ -62,7 +65,13 @@ def projects_for_report(*, plan: Plan, fiscal_year: int) -> list[tuple[Project, 
     )
     if by_project:
         return [(p, by_project[p.pk]) for p in projects if p.pk in by_project]
-    return [(p, None) for p in projects]
+    return [(p, None) for p in projects if p.is_active_in(fiscal_year)]
+
+
+def year_is_locked(*, plan: Plan, fiscal_year: int) -> bool:
+    """ReportingYear.is_locked for a (plan, fiscal year); a year not reported yet is not locked."""
+    year = ReportingYear.objects.filter(plan=plan, fiscal_year=fiscal_year).only("state").first()
+    return year is not None and year.is_locked
 
 
 def under_consideration_list(*, plan: Plan, fiscal_year: int) -> list[PolicyUnderConsideration]:
@@ -71,3 +80,18 @@ def under_consideration_list(*, plan: Plan, fiscal_year: int) -> list[PolicyUnde
         .select_related("pillar", "policy")
         .order_by("position")
     )
+
+
+def publications_of(*, year: ReportingYear) -> list[Publication]:
+    """The year's publication versions, newest first, without their (large) snapshots."""
+    return list(
+        Publication.objects.filter(reporting_year=year).defer("document").select_related("published_by").order_by("-version")
+    )
+
+
+def publication_get(*, year: ReportingYear, version: int | None = None) -> Publication | None:
+    """One version of the year's publication (the latest when ``version`` is None)."""
+    publications = Publication.objects.filter(reporting_year=year)
+    if version is not None:
+        return publications.filter(version=version).first()
+    return publications.order_by("-version").first()

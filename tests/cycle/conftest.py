@@ -21,9 +21,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django_scopes import scope, scopes_disabled
 
-from shinchoku.cycle.models import ReportingCycle
-from shinchoku.cycle.services import cycle_open
-from shinchoku.plans.models import GradeDefinition, Indicator, Plan, Project, ProjectReport
+from shinchoku.cycle.services import reporting_year_open
+from shinchoku.plans.models import GradeDefinition, Indicator, Plan, Project, ProjectReport, ReportingYear
 from shinchoku.tenancy.models import Department, Membership, Municipality, Role
 
 LINE = "LINEによる情報発信"
@@ -110,19 +109,49 @@ def grade(code: str) -> GradeDefinition:
     return GradeDefinition.objects.get(code=code)
 
 
-@pytest.fixture
-def cycle_2023(kashiwazaki: Municipality, plan: Plan) -> ReportingCycle:
-    """FY2023 reported again through the workflow: the imported reports are removed and the year opened, so
-    every draft starts with the seed's actuals (LINE 16,608 …) already graded."""
-    with scope(municipality=kashiwazaki):
-        ProjectReport.objects.filter(project__plan=plan, fiscal_year=2023).delete()
-    return cycle_open(plan=plan, fiscal_year=2023, due_date=dt.date(2024, 5, 31), by=None)
+def forget_year(plan: Plan, fiscal_year: int) -> None:
+    """Test surgery: make the database as if ``fiscal_year`` had never been reported, keeping the plan and its
+    indicator values. No code path of the application can do this (a published year is an official record:
+    its rows are protected and append-only), so it is done below the ORM's guards, on purpose, here only."""
+    from shinchoku.cycle.models import ItemEvaluation, ReportTransition
+    from shinchoku.plans.models import (
+        PolicyUnderConsideration,
+        Publication,
+        PublicationFile,
+        ReportingYear,
+        ResultTable,
+        ResultTableRow,
+    )
+
+    with scopes_disabled():
+        year = ReportingYear.objects.get(plan=plan, fiscal_year=fiscal_year)
+        for model, path in (
+            (PublicationFile, "publication__reporting_year"),
+            (Publication, "reporting_year"),
+            (ResultTableRow, "table__report__reporting_year"),
+            (ResultTable, "report__reporting_year"),
+            (ItemEvaluation, "report__reporting_year"),
+            (ReportTransition, "report__reporting_year"),
+            (ProjectReport, "reporting_year"),
+            (PolicyUnderConsideration, "reporting_year"),
+            (ReportingYear, "pk"),
+        ):
+            rows = model.objects.filter(**{path: year.pk})
+            rows._raw_delete(rows.db)
 
 
 @pytest.fixture
-def cycle_2024(kashiwazaki: Municipality, plan: Plan) -> ReportingCycle:
+def year_2023(kashiwazaki: Municipality, plan: Plan) -> ReportingYear:
+    """FY2023 reported again through the workflow: the imported year is forgotten and opened anew, so every
+    draft starts with the seed's actuals (LINE 16,608 …) already graded."""
+    forget_year(plan, 2023)
+    return reporting_year_open(plan=plan, fiscal_year=2023, due_date=dt.date(2024, 5, 31), by=None)
+
+
+@pytest.fixture
+def year_2024(kashiwazaki: Municipality, plan: Plan) -> ReportingYear:
     """FY2024 opened after the seed's published FY2023."""
-    return cycle_open(plan=plan, fiscal_year=2024, due_date=dt.date(2025, 5, 31), by=None)
+    return reporting_year_open(plan=plan, fiscal_year=2024, due_date=dt.date(2025, 5, 31), by=None)
 
 
 def complete(report: ProjectReport, by: Any, **overrides: Any) -> ProjectReport:

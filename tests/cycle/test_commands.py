@@ -12,9 +12,9 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django_scopes import scope
 
-from shinchoku.cycle.models import ReportingCycle
 from shinchoku.cycle.services import report_submit
 from shinchoku.permissions import Action, can
+from shinchoku.plans.models import ReportingYear
 from shinchoku.tenancy.models import Department, Municipality
 
 from .conftest import DENSHI_KESSAI, ONLINE, complete, report_of
@@ -33,7 +33,7 @@ def addresses(kashiwazaki: Municipality) -> None:
         Department.objects.filter(name="企画政策課").update(email="kikaku@city.example")
 
 
-def test_it_reminds_departments_before_the_due_date(cycle_2024: ReportingCycle, addresses: None, frank: Any) -> None:
+def test_it_reminds_departments_before_the_due_date(year_2024: ReportingYear, addresses: None, frank: Any) -> None:
     output = run("remind", "--municipality", "柏崎市", "--today", "2025-05-26")
     by_recipient = {tuple(m.to): m for m in mail.outbox}
     kikaku = by_recipient[("kikaku@city.example",)]
@@ -48,16 +48,16 @@ def test_it_reminds_departments_before_the_due_date(cycle_2024: ReportingCycle, 
     assert output.strip().endswith(f"{len(mail.outbox)} reminder(s) sent")
 
 
-def test_it_stays_quiet_long_before_the_due_date(cycle_2024: ReportingCycle, addresses: None) -> None:
+def test_it_stays_quiet_long_before_the_due_date(year_2024: ReportingYear, addresses: None) -> None:
     output = run("remind", "--today", "2025-04-01")
     assert mail.outbox == []
     assert "60 days left, no reminders yet" in output
 
 
 def test_it_reminds_overdue_departments_of_what_is_left(
-    cycle_2024: ReportingCycle, addresses: None, frank: Any
+    year_2024: ReportingYear, addresses: None, frank: Any
 ) -> None:
-    with scope(municipality=cycle_2024.municipality_id):
+    with scope(municipality=year_2024.municipality_id):
         report = report_of(DENSHI_KESSAI, 2024)
     report_submit(report=complete(report, frank), by=frank)
     output = run("remind", "--municipality", "柏崎市", "--today", "2025-06-03", "--days-before", "3")
@@ -68,7 +68,7 @@ def test_it_reminds_overdue_departments_of_what_is_left(
     assert "overdue" in output
 
 
-def test_it_sends_nothing_in_a_dry_run(cycle_2024: ReportingCycle, addresses: None) -> None:
+def test_it_sends_nothing_in_a_dry_run(year_2024: ReportingYear, addresses: None) -> None:
     output = run("remind", "--today", "2025-05-30", "--dry-run")
     assert mail.outbox == [] and "would mail 企画政策課" in output
 
@@ -106,6 +106,6 @@ def test_it_opens_a_cycle_from_the_command_line(kashiwazaki: Municipality) -> No
     output = run("open-cycle", "--municipality", "柏崎市", "--fiscal-year", "2024", "--due", "2025-05-31")
     assert "fiscal year 2024 opened, due 2025-05-31, 24 projects" in output
     with scope(municipality=kashiwazaki):
-        assert ReportingCycle.objects.get().due_date == dt.date(2025, 5, 31)
+        assert ReportingYear.objects.get().due_date == dt.date(2025, 5, 31)
     with pytest.raises(CommandError, match="既に開始されています"):
         run("open-cycle", "--municipality", "柏崎市", "--fiscal-year", "2024", "--due", "2025-05-31")

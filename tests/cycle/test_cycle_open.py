@@ -8,15 +8,15 @@ from typing import Any
 import pytest
 from django_scopes import scope
 
-from shinchoku.cycle.models import AuditEntry, ItemEvaluation, ItemKind, ReportingCycle
-from shinchoku.cycle.services import CycleAlreadyOpen, InvalidInput, NotPermitted, cycle_open
-from shinchoku.plans.models import Plan, ProgressReport, ProjectReport, ReportState
+from shinchoku.cycle.models import AuditEntry, ItemEvaluation, ItemKind
+from shinchoku.cycle.services import CycleAlreadyOpen, InvalidInput, NotPermitted, reporting_year_open
+from shinchoku.plans.models import Plan, ProjectReport, ReportingYear, ReportState
 
 from .conftest import AI_RPA, LINE, ONLINE, report_of
 
 
 def test_it_creates_one_prefilled_draft_per_project(plan: Plan, alice: Any) -> None:
-    cycle = cycle_open(plan=plan, fiscal_year=2024, due_date=dt.date(2025, 5, 31), by=alice)
+    cycle = reporting_year_open(plan=plan, fiscal_year=2024, due_date=dt.date(2025, 5, 31), by=alice)
     with scope(municipality=plan.municipality_id):
         reports = ProjectReport.objects.filter(fiscal_year=2024)
         assert reports.count() == plan.projects.count()
@@ -30,33 +30,33 @@ def test_it_creates_one_prefilled_draft_per_project(plan: Plan, alice: Any) -> N
             (ItemKind.INDICATOR, "手続総件数に対するオンライン化率"),
             (ItemKind.INDICATOR, "オンライン化した手続のオンライン利用率"),
         ]
-        entry = AuditEntry.objects.get(action="cycle.opened")
-        progress_report = ProgressReport.objects.get(plan=plan, fiscal_year=2024)
+        entry = AuditEntry.objects.get(action="year.reports.created")
+        progress_report = ReportingYear.objects.get(plan=plan, fiscal_year=2024)
         project_count = plan.projects.count()
     assert cycle.opened_by == alice and cycle.due_date == dt.date(2025, 5, 31)
     assert entry.actor == alice and entry.after["reports_created"] == project_count
     assert progress_report.title == "令和7（2025）年度 柏崎市DX推進計画 進行管理報告書（令和6（2024）年度実績分）"
 
 
-def test_it_grades_imported_actuals_at_once(cycle_2023: ReportingCycle) -> None:
-    with scope(municipality=cycle_2023.municipality_id):
+def test_it_grades_imported_actuals_at_once(year_2023: ReportingYear) -> None:
+    with scope(municipality=year_2023.municipality_id):
         suggested = {name: report_of(name, 2023).suggested_grade.code for name in (LINE, AI_RPA, ONLINE)}
     assert suggested == {LINE: "A", AI_RPA: "B", ONLINE: "C"}
 
 
-def test_it_refuses_a_year_already_open(plan: Plan, alice: Any, cycle_2024: ReportingCycle) -> None:
+def test_it_refuses_a_year_already_open(plan: Plan, alice: Any, year_2024: ReportingYear) -> None:
     with pytest.raises(CycleAlreadyOpen, match="令和6（2024）年度の進行管理は既に開始されています"):
-        cycle_open(plan=plan, fiscal_year=2024, due_date=dt.date(2025, 5, 31), by=alice)
+        reporting_year_open(plan=plan, fiscal_year=2024, due_date=dt.date(2025, 5, 31), by=alice)
 
 
 def test_it_refuses_a_year_outside_the_plan(plan: Plan, alice: Any) -> None:
     with pytest.raises(InvalidInput, match="計画期間"):
-        cycle_open(plan=plan, fiscal_year=2030, due_date=dt.date(2031, 5, 31), by=alice)
+        reporting_year_open(plan=plan, fiscal_year=2030, due_date=dt.date(2031, 5, 31), by=alice)
 
 
 @pytest.mark.parametrize("who", ["bob", "dave", "erin", "charlie", "anonymous"])
 def test_it_lets_only_dx_staff_open(plan: Plan, who: str, request: Any) -> None:
     with pytest.raises(NotPermitted):
-        cycle_open(plan=plan, fiscal_year=2024, due_date=dt.date(2025, 5, 31), by=request.getfixturevalue(who))
+        reporting_year_open(plan=plan, fiscal_year=2024, due_date=dt.date(2025, 5, 31), by=request.getfixturevalue(who))
     with scope(municipality=plan.municipality_id):
-        assert not ReportingCycle.objects.exists()
+        assert not ReportingYear.objects.filter(fiscal_year=2024).exists()

@@ -134,15 +134,15 @@ def test_it_never_suggests_a_cannot_evaluate_grade() -> None:
     ("name", "rates", "suggested"),
     [(LINE, ["118.6"], "A"), (DENSHI_KESSAI, ["52.8"], "C"), (AI_RPA, ["81.3"], "B"), (ONLINE, ["53.3", "82.0"], "C")],
 )
-def test_it_reproduces_the_seed(cycle_2023: Any, name: str, rates: list[str], suggested: str) -> None:
+def test_it_reproduces_the_seed(year_2023: Any, name: str, rates: list[str], suggested: str) -> None:
     """On the seed's own numbers the suggestion matches the published grade — except 行政手続のオンライン化,
     published B although its items are C and B: the case where HQ must write a rationale."""
     from shinchoku.cycle.services import report_save
 
-    with scope(municipality=cycle_2023.municipality_id):
+    with scope(municipality=year_2023.municipality_id):
         report = report_of(name, 2023)
     report = report_save(report=report, by=None, expected_version=report.version, schedule_status=ScheduleStatus.ON_SCHEDULE)
-    with scope(municipality=cycle_2023.municipality_id):
+    with scope(municipality=year_2023.municipality_id):
         items = ItemEvaluation.objects.filter(report=report, kind=ItemKind.INDICATOR).order_by("position")
         assert [str(i.achievement_rate) for i in items] == rates
         assert report.suggested_grade.code == suggested

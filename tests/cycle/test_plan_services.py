@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django_scopes import scope
 
-from shinchoku.cycle.models import AuditEntry, ReportingCycle
+from shinchoku.cycle.models import AuditEntry
 from shinchoku.cycle.selectors import indicator_values_current
 from shinchoku.cycle.services import (
     InvalidInput,
@@ -21,13 +21,13 @@ from shinchoku.cycle.services import (
     report_save,
     thresholds_set,
 )
-from shinchoku.plans.models import IndicatorValue, Plan, ValueKind
+from shinchoku.plans.models import IndicatorValue, Plan, ReportingYear, ValueKind
 from shinchoku.tenancy.models import Department
 
 from .conftest import DENSHI_KESSAI, LINE, ONLINE, indicator_of, project, report_of
 
 
-def test_it_keeps_the_adopted_target_when_a_revision_raises_it(cycle_2024: ReportingCycle, alice: Any, plan: Plan) -> None:
+def test_it_keeps_the_adopted_target_when_a_revision_raises_it(year_2024: ReportingYear, alice: Any, plan: Plan) -> None:
     with scope(municipality=plan.municipality_id):
         indicator = indicator_of(ONLINE, 0)
     revision = plan_revision_create(plan=plan, revised_on=dt.date(2024, 12, 15), description="目標の上方修正", by=alice)
@@ -48,7 +48,7 @@ def test_it_keeps_the_adopted_target_when_a_revision_raises_it(cycle_2024: Repor
     assert entry.actor == alice and entry.project_id == indicator.project_id
 
 
-def test_it_re_evaluates_the_open_report_when_a_target_changes(cycle_2024: ReportingCycle, alice: Any, plan: Plan) -> None:
+def test_it_re_evaluates_the_open_report_when_a_target_changes(year_2024: ReportingYear, alice: Any, plan: Plan) -> None:
     with scope(municipality=plan.municipality_id):
         indicator = indicator_of(DENSHI_KESSAI, 0)
         report = report_of(DENSHI_KESSAI, 2024)
@@ -59,9 +59,9 @@ def test_it_re_evaluates_the_open_report_when_a_target_changes(cycle_2024: Repor
         assert report_of(DENSHI_KESSAI, 2024).suggested_grade.code == "C"  # 55 %
 
 
-def test_it_refuses_targets_of_a_published_year(cycle_2023: ReportingCycle, alice: Any, plan: Plan) -> None:
+def test_it_refuses_targets_of_a_published_year(year_2023: ReportingYear, alice: Any, plan: Plan) -> None:
     with scope(municipality=plan.municipality_id):
-        ReportingCycle.objects.filter(pk=cycle_2023.pk).update(published_at=dt.datetime(2024, 8, 1, tzinfo=dt.UTC))
+        ReportingYear.objects.filter(pk=year_2023.pk).update(published_at=dt.datetime(2024, 8, 1, tzinfo=dt.UTC))
         indicator = indicator_of(LINE, 0)
     with pytest.raises(YearLocked, match="公表済み"):
         plan_indicator_target_set(indicator=indicator, fiscal_year=2023, value="15000", revision=None, by=alice)
@@ -98,11 +98,11 @@ def test_it_moves_a_project_to_another_department(plan: Plan, alice: Any, bob: A
     assert (entry.before, entry.after) == (["企画政策課"], ["総務課"])
 
 
-def test_it_changes_thresholds_and_re_evaluates(cycle_2023: ReportingCycle, alice: Any) -> None:
-    with scope(municipality=cycle_2023.municipality_id):
+def test_it_changes_thresholds_and_re_evaluates(year_2023: ReportingYear, alice: Any) -> None:
+    with scope(municipality=year_2023.municipality_id):
         assert report_of(LINE, 2023).suggested_grade.code == "A"
     with pytest.raises(InvalidInput):
-        thresholds_set(municipality=cycle_2023.municipality, a_min=Decimal(80), b_min=Decimal(90), c_min=Decimal(50), by=alice)
-    thresholds_set(municipality=cycle_2023.municipality, a_min=Decimal(120), b_min=Decimal(80), c_min=Decimal(50), by=alice)
-    with scope(municipality=cycle_2023.municipality_id):
+        thresholds_set(municipality=year_2023.municipality, a_min=Decimal(80), b_min=Decimal(90), c_min=Decimal(50), by=alice)
+    thresholds_set(municipality=year_2023.municipality, a_min=Decimal(120), b_min=Decimal(80), c_min=Decimal(50), by=alice)
+    with scope(municipality=year_2023.municipality_id):
         assert report_of(LINE, 2023).suggested_grade.code == "B"  # 118.6 % < 120 %

@@ -9,26 +9,26 @@ import pytest
 from django.utils import timezone
 from django_scopes import scope
 
-from shinchoku.cycle.models import AuditEntry, ReportingCycle
+from shinchoku.cycle.models import AuditEntry
 from shinchoku.cycle.services import (
     InvalidInput,
     NotPermitted,
     YearLocked,
-    cycle_open,
     progress_report_update,
+    reporting_year_open,
     under_consideration_create,
     under_consideration_delete,
     under_consideration_move,
     under_consideration_update,
 )
 from shinchoku.documents.render import render_report
-from shinchoku.plans.models import Pillar, Plan, Policy, PolicyUnderConsideration, ProgressReport
+from shinchoku.plans.models import Pillar, Plan, Policy, PolicyUnderConsideration, ReportingYear
 from shinchoku.tenancy.models import Municipality
 
 
-def _report(plan: Plan, fiscal_year: int = 2023) -> ProgressReport:
+def _report(plan: Plan, fiscal_year: int = 2023) -> ReportingYear:
     with scope(municipality=plan.municipality_id):
-        return ProgressReport.objects.select_related("plan").get(plan=plan, fiscal_year=fiscal_year)
+        return ReportingYear.objects.select_related("plan").get(plan=plan, fiscal_year=fiscal_year)
 
 
 def _pillar(plan: Plan, name: str) -> Pillar:
@@ -146,9 +146,9 @@ def test_it_lets_only_dx_staff_edit_the_document(who: str, request: pytest.Fixtu
     assert _report(plan).title != "別の表題"
 
 
-def test_it_refuses_every_change_to_a_published_year(cycle_2024: ReportingCycle, alice: Any, plan: Plan) -> None:
+def test_it_refuses_every_change_to_a_published_year(year_2024: ReportingYear, alice: Any, plan: Plan) -> None:
     with scope(municipality=plan.municipality_id):
-        ReportingCycle.objects.filter(pk=cycle_2024.pk).update(published_at=timezone.now())
+        ReportingYear.objects.filter(pk=year_2024.pk).update(published_at=timezone.now())
     report = _report(plan, 2024)
     with pytest.raises(YearLocked, match="公表済み"):
         progress_report_update(progress_report=report, by=alice, title="変更", published_on=None, narrative=[])
@@ -258,10 +258,10 @@ def test_it_moves_within_the_pillar(alice: Any, plan: Plan, kashiwazaki: Municip
 def test_it_starts_the_new_year_from_last_years_policies_under_consideration(alice: Any, plan: Plan) -> None:
     last_year = _items(plan, 2023)
     assert len(last_year) == 4
-    cycle_open(plan=plan, fiscal_year=2024, due_date=dt.date(2025, 5, 31), by=alice)
+    reporting_year_open(plan=plan, fiscal_year=2024, due_date=dt.date(2025, 5, 31), by=alice)
     assert _items(plan, 2024) == last_year
     with scope(municipality=plan.municipality_id):
-        entry = AuditEntry.objects.get(action="cycle.opened")
+        entry = AuditEntry.objects.get(action="year.reports.created")
     assert entry.after["under_consideration_copied"] == 4
     # editing the new year leaves last year's report alone
     under_consideration_delete(item=_item(plan, "人材育成", 2024), by=alice)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django_scopes import scope
 
-from shinchoku.cycle.models import AuditEntry, ItemEvaluation, ReportingCycle
+from shinchoku.cycle.models import AuditEntry, ItemEvaluation
 from shinchoku.cycle.parsing import NotANumber, parse_number
 from shinchoku.cycle.services import (
     InvalidActualValue,
@@ -16,14 +16,14 @@ from shinchoku.cycle.services import (
     ReportConflict,
     report_save,
 )
-from shinchoku.plans.models import IndicatorValue, ProjectReport, ValueKind
+from shinchoku.plans.models import IndicatorValue, ProjectReport, ReportingYear, ValueKind
 
 from .conftest import LINE, ONLINE, indicator_of, report_of
 
 
 @pytest.fixture
-def online(cycle_2024: ReportingCycle) -> ProjectReport:
-    with scope(municipality=cycle_2024.municipality_id):
+def online(year_2024: ReportingYear) -> ProjectReport:
+    with scope(municipality=year_2024.municipality_id):
         return report_of(ONLINE, 2024)
 
 

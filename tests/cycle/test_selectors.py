@@ -7,7 +7,6 @@ from typing import Any
 
 from django_scopes import scope
 
-from shinchoku.cycle.models import ReportingCycle
 from shinchoku.cycle.selectors import (
     audit_for_municipality,
     audit_for_project,
@@ -16,19 +15,20 @@ from shinchoku.cycle.selectors import (
     report_history,
 )
 from shinchoku.cycle.services import report_return, report_submit
-from shinchoku.plans.models import Municipality
+from shinchoku.plans.models import ReportingYear
+from shinchoku.tenancy.models import Municipality
 
 from .conftest import DENSHI_KESSAI, LINE, ONLINE, complete, project, report_of
 
 
 def test_it_reports_completion_per_department_in_constant_queries(
-    cycle_2024: ReportingCycle, bob: Any, django_assert_num_queries: Any
+    year_2024: ReportingYear, bob: Any, django_assert_num_queries: Any
 ) -> None:
-    with scope(municipality=cycle_2024.municipality_id):
+    with scope(municipality=year_2024.municipality_id):
         report = report_of(ONLINE, 2024)
     report_submit(report=complete(report, bob), by=bob)
-    with scope(municipality=cycle_2024.municipality_id), django_assert_num_queries(3):
-        completion = cycle_completion(cycle=cycle_2024, today=dt.date(2025, 6, 1))
+    with scope(municipality=year_2024.municipality_id), django_assert_num_queries(3):
+        completion = cycle_completion(year=year_2024, today=dt.date(2025, 6, 1))
         by_project = {row.project.name: row for row in completion.rows}
         departments = {d.department.name: d for d in completion.departments if d.department}
     assert by_project[ONLINE].state == "submitted" and not by_project[ONLINE].overdue
@@ -39,23 +39,23 @@ def test_it_reports_completion_per_department_in_constant_queries(
     assert completion.days_left == -1
 
 
-def test_it_does_not_flag_overdue_before_the_due_date(cycle_2024: ReportingCycle) -> None:
-    with scope(municipality=cycle_2024.municipality_id):
-        completion = cycle_completion(cycle=cycle_2024, today=dt.date(2025, 5, 31))
+def test_it_does_not_flag_overdue_before_the_due_date(year_2024: ReportingYear) -> None:
+    with scope(municipality=year_2024.municipality_id):
+        completion = cycle_completion(year=year_2024, today=dt.date(2025, 5, 31))
     assert completion.overdue == 0 and completion.days_left == 0
 
 
 def test_it_keeps_the_query_count_constant_as_projects_grow(
-    cycle_2024: ReportingCycle, alice: Any, django_assert_num_queries: Any
+    year_2024: ReportingYear, alice: Any, django_assert_num_queries: Any
 ) -> None:
     from shinchoku.cycle.services import project_create
 
-    with scope(municipality=cycle_2024.municipality_id):
+    with scope(municipality=year_2024.municipality_id):
         pillar = project(LINE).pillar
     for i in range(5):
-        project_create(plan=cycle_2024.plan, name=f"新規事業{i}", pillar=pillar, by=alice)
-    with scope(municipality=cycle_2024.municipality_id), django_assert_num_queries(3):
-        completion = cycle_completion(cycle=cycle_2024, today=dt.date(2025, 6, 1))
+        project_create(plan=year_2024.plan, name=f"新規事業{i}", pillar=pillar, by=alice)
+    with scope(municipality=year_2024.municipality_id), django_assert_num_queries(3):
+        completion = cycle_completion(year=year_2024, today=dt.date(2025, 6, 1))
     assert completion.total == 29 and completion.counts["draft"] == 29  # new projects got their draft at once
 
 
@@ -75,17 +75,17 @@ def test_it_builds_the_dashboard_of_the_seed(kashiwazaki: Municipality, django_a
     assert board.completion["published"] == 24
 
 
-def test_it_tells_a_reports_history_and_audit(cycle_2024: ReportingCycle, bob: Any, dave: Any) -> None:
-    with scope(municipality=cycle_2024.municipality_id):
+def test_it_tells_a_reports_history_and_audit(year_2024: ReportingYear, bob: Any, dave: Any) -> None:
+    with scope(municipality=year_2024.municipality_id):
         report = report_of(ONLINE, 2024)
     report = report_submit(report=complete(report, bob), by=bob)
     report_return(report=report, by=dave, comment="根拠を追記")
-    with scope(municipality=cycle_2024.municipality_id):
+    with scope(municipality=year_2024.municipality_id):
         history = report_history(report=report)
         project_audit = audit_for_project(project=project(ONLINE))
-        everything = audit_for_municipality(municipality=cycle_2024.municipality, action_prefix="cycle.")
+        everything = audit_for_municipality(municipality=year_2024.municipality, action_prefix="year.")
     transitions = [(h.label, h.comment) for h in history if h.kind == "transition"]
     assert transitions == [("提出", ""), ("差戻し", "根拠を追記")]
     assert any(h.action == "report.challenges.updated" for h in history)
     assert project_audit[0].action == "report.returned"  # newest first
-    assert [e.action for e in everything] == ["cycle.opened"]
+    assert [e.action for e in everything] == ["year.reports.created", "year.opened"]

@@ -7,21 +7,21 @@ from typing import Any
 import pytest
 from django_scopes import scope
 
-from shinchoku.cycle.models import AuditEntry, ReportingCycle, ReportTransition
+from shinchoku.cycle.models import AuditEntry, ReportTransition
 from shinchoku.cycle.services import (
     IncompleteReport,
     NotPermitted,
     ReportLocked,
     TransitionNotAllowed,
-    cycle_publish,
     report_approve,
     report_reopen,
     report_return,
     report_save,
     report_submit,
+    reporting_year_publish,
 )
 from shinchoku.cycle.workflow import TRANSITIONS, available_transitions
-from shinchoku.plans.models import ProjectReport, ReportState
+from shinchoku.plans.models import ProjectReport, ReportingYear, ReportState
 
 from .conftest import DENSHI_KESSAI, LINE, ONLINE, complete, grade, report_of
 
@@ -44,8 +44,8 @@ def log(report: ProjectReport) -> tuple[list[tuple[str, str, str]], list[str]]:
 
 
 @pytest.fixture
-def online(cycle_2023: ReportingCycle) -> ProjectReport:
-    with scope(municipality=cycle_2023.municipality_id):
+def online(year_2023: ReportingYear) -> ProjectReport:
+    with scope(municipality=year_2023.municipality_id):
         return report_of(ONLINE, 2023)
 
 
@@ -60,9 +60,9 @@ def test_it_submits_a_complete_report(online: ProjectReport, bob: Any) -> None:
     assert log(report) == ([("submit", "draft", "submitted")], ["report.submitted"])
 
 
-def test_it_lists_what_is_missing_in_japanese(cycle_2024: ReportingCycle, bob: Any) -> None:
+def test_it_lists_what_is_missing_in_japanese(year_2024: ReportingYear, bob: Any) -> None:
     # FY2024: results are pre-filled from FY2023's next-year plans; the indicators have no actual yet.
-    with scope(municipality=cycle_2024.municipality_id):
+    with scope(municipality=year_2024.municipality_id):
         report = report_of(ONLINE, 2024)
     with pytest.raises(IncompleteReport) as refused:
         report_submit(report=report, by=bob)
@@ -174,7 +174,7 @@ def test_it_lets_only_dx_staff_reopen(submitted: ProjectReport, dave: Any, alice
         report_reopen(report=report, by=alice, comment="もう一度")  # returned is not reopenable
 
 
-def approve_all(cycle: ReportingCycle, by: Any) -> None:
+def approve_all(cycle: ReportingYear, by: Any) -> None:
     with scope(municipality=cycle.municipality_id):
         reports = list(ProjectReport.objects.filter(project__plan=cycle.plan, fiscal_year=cycle.fiscal_year).select_related("project__plan"))
         b = grade("B")
@@ -183,36 +183,38 @@ def approve_all(cycle: ReportingCycle, by: Any) -> None:
         report_approve(report=report, by=by, final_grade=b, rationale="総合的に判断しました。")
 
 
-def test_it_publishes_only_when_everything_is_approved(cycle_2023: ReportingCycle, alice: Any, dave: Any) -> None:
+def test_it_publishes_only_when_everything_is_approved(year_2023: ReportingYear, alice: Any, dave: Any) -> None:
     with pytest.raises(TransitionNotAllowed, match="すべての報告が承認されるまで公表できません"):
-        cycle_publish(cycle=cycle_2023, by=alice)
-    approve_all(cycle_2023, alice)
+        reporting_year_publish(year=year_2023, by=alice)
+    approve_all(year_2023, alice)
     with pytest.raises(NotPermitted):
-        cycle_publish(cycle=cycle_2023, by=dave)
-    cycle = cycle_publish(cycle=cycle_2023, by=alice)
-    assert cycle.is_published
-    with scope(municipality=cycle.municipality_id):
+        reporting_year_publish(year=year_2023, by=dave)
+    publication = reporting_year_publish(year=year_2023, by=alice)
+    assert year_2023.is_published and publication.version == 1
+    with scope(municipality=year_2023.municipality_id):
         states = set(ProjectReport.objects.filter(fiscal_year=2023).values_list("state", flat=True))
         line = report_of(LINE, 2023)
-        assert AuditEntry.objects.filter(action="cycle.published").count() == 1
-    assert states == {ReportState.PUBLISHED}
-    assert log(line)[1] == ["report.submitted", "report.approved", "report.published"]
+        assert AuditEntry.objects.filter(action="year.published").count() == 1
+    # Published is the year's state; its reports stay approved.
+    assert states == {ReportState.APPROVED}
+    assert log(line)[1] == ["report.submitted", "report.approved"]
     with pytest.raises(ReportLocked):
         report_save(report=line, by=alice, expected_version=line.version, results=["x"])
     with pytest.raises(TransitionNotAllowed, match="公表済み"):
-        cycle_publish(cycle=cycle, by=alice)
+        reporting_year_publish(year=year_2023, by=alice)
 
 
-def test_it_unpublishes_the_year_when_a_published_report_is_reopened(cycle_2023: ReportingCycle, alice: Any) -> None:
-    approve_all(cycle_2023, alice)
-    cycle_publish(cycle=cycle_2023, by=alice)
-    with scope(municipality=cycle_2023.municipality_id):
+def test_it_reopens_the_year_when_a_published_report_is_reopened(year_2023: ReportingYear, alice: Any) -> None:
+    approve_all(year_2023, alice)
+    reporting_year_publish(year=year_2023, by=alice)
+    with scope(municipality=year_2023.municipality_id):
         report = report_of(DENSHI_KESSAI, 2023)
     report = report_reopen(report=report, by=alice, comment="電子化率の再計算")
-    with scope(municipality=cycle_2023.municipality_id):
-        cycle = ReportingCycle.objects.get(pk=cycle_2023.pk)
-        assert AuditEntry.objects.filter(action="cycle.unpublished").count() == 1
-    assert report.state == ReportState.RETURNED and not cycle.is_published
+    with scope(municipality=year_2023.municipality_id):
+        year = ReportingYear.objects.get(pk=year_2023.pk)
+        assert AuditEntry.objects.filter(action="year.reopened").count() == 1
+        assert year.publications.count() == 1  # the published version stays
+    assert report.state == ReportState.RETURNED and year.is_open
 
 
 def test_it_offers_each_user_only_their_transitions(submitted: ProjectReport, bob: Any, dave: Any, alice: Any, erin: Any) -> None:
@@ -222,4 +224,4 @@ def test_it_offers_each_user_only_their_transitions(submitted: ProjectReport, bo
             for name, user in {"bob": bob, "dave": dave, "alice": alice, "erin": erin}.items()
         }
     assert offered == {"bob": [], "dave": ["return", "approve"], "alice": ["return", "approve"], "erin": []}
-    assert set(TRANSITIONS) == {"submit", "return", "approve", "reopen", "publish"}
+    assert set(TRANSITIONS) == {"submit", "return", "approve", "reopen", "import"}

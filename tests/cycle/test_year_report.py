@@ -8,10 +8,9 @@ from typing import Any
 
 from django_scopes import scope
 
-from shinchoku.cycle.models import ReportingCycle
-from shinchoku.cycle.services import cycle_publish, report_approve, report_submit
+from shinchoku.cycle.services import report_approve, report_submit, reporting_year_publish
 from shinchoku.documents.render import render_report
-from shinchoku.plans.models import ProjectReport, ReportState
+from shinchoku.plans.models import ProjectReport, ReportingYear, ReportState
 
 from .conftest import ONLINE, complete, grade, report_of
 
@@ -23,9 +22,9 @@ def pdf_text(data: bytes, tmp_path: Path) -> str:
 
 
 def test_it_prints_the_approved_grade_and_texts_in_the_next_years_report(
-    cycle_2024: ReportingCycle, bob: Any, dave: Any, alice: Any, tmp_path: Path
+    year_2024: ReportingYear, bob: Any, dave: Any, alice: Any, tmp_path: Path
 ) -> None:
-    municipality = cycle_2024.municipality
+    municipality = year_2024.municipality
     with scope(municipality=municipality):
         report = report_of(ONLINE, 2024)
         a = grade("A")
@@ -44,7 +43,7 @@ def test_it_prints_the_approved_grade_and_texts_in_the_next_years_report(
     with scope(municipality=municipality):
         others = ProjectReport.objects.filter(fiscal_year=2024).exclude(project__name=ONLINE)
         others.update(state=ReportState.APPROVED, grade=grade("B"))
-    cycle_publish(cycle=cycle_2024, by=alice)
+    reporting_year_publish(year=year_2024, by=alice)
 
     data, _, _ = render_report(municipality=municipality, fiscal_year=2024, format="pdf")
     text = pdf_text(data, tmp_path)

@@ -36,14 +36,14 @@ def rendered(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[dict[str, Rendered]]:
     """{format: Rendered} of the seed, imported into the database and reported from there."""
+    from shinchoku.cycle.services.imports import year_import
     from shinchoku.documents.render import FORMATS, render_report
-    from shinchoku.interchange.load import document_load
 
     out_dir = tmp_path_factory.mktemp("reports")
     result: dict[str, Rendered] = {}
     with django_db_blocker.unblock():
         with transaction.atomic():
-            municipality = document_load(document=copy.deepcopy(_seed_document_cached)).municipality
+            municipality = year_import(by=None, document=copy.deepcopy(_seed_document_cached)).municipality
             for fmt in FORMATS:
                 data, content_type, filename = render_report(
                     municipality=municipality, fiscal_year=2023, format=fmt

@@ -8,15 +8,16 @@ import json
 import pytest
 from django_scopes import scope
 
+from shinchoku.cycle.services.imports import year_import
 from shinchoku.interchange.document import Document
 from shinchoku.interchange.export import document_build
-from shinchoku.interchange.load import document_load
 from shinchoku.interchange.validation import DocumentError, validate_document
 from shinchoku.plans.models import (
     Indicator,
     IndicatorValue,
     Project,
     ProjectReport,
+    ReportingYear,
     ReportState,
     ValueKind,
 )
@@ -41,13 +42,13 @@ def test_it_exports_what_it_loaded(kashiwazaki: Municipality, seed_document: Doc
 def test_it_round_trips_through_json_into_an_empty_database(
     db: None, seed_document: Document, django_db_blocker: object
 ) -> None:
-    first = document_load(document=seed_document).municipality
+    first = year_import(by=None, document=seed_document).municipality
     with scope(municipality=first):
         exported = document_build(municipality=first, fiscal_year=2023)
     text = json.dumps(exported, ensure_ascii=False)
     Municipality.objects.with_scopes_disabled().all().delete()
     assert table_counts()["Project"] == 0
-    again = document_load(document=json.loads(text)).municipality
+    again = year_import(by=None, document=json.loads(text)).municipality
     with scope(municipality=again):
         assert document_build(municipality=again, fiscal_year=2023) == exported
 
@@ -58,17 +59,21 @@ def test_it_changes_nothing_when_the_same_document_is_loaded_twice(
     before = table_counts()
     with scope(municipality=kashiwazaki):
         versions = dict(ProjectReport.objects.values_list("pk", "version"))
-    result = document_load(document=seed_document)
+    result = year_import(by=None, document=seed_document)
     assert not result.changed, (result.created, result.updated)
     assert table_counts() == before
     with scope(municipality=kashiwazaki):
         assert dict(ProjectReport.objects.values_list("pk", "version")) == versions
 
 
-def test_it_marks_imported_reports_as_published(kashiwazaki: Municipality) -> None:
+def test_it_imports_a_published_report_as_a_published_year(kashiwazaki: Municipality) -> None:
     with scope(municipality=kashiwazaki):
         states = set(ProjectReport.objects.values_list("state", flat=True))
-    assert states == {ReportState.PUBLISHED}
+        year = ReportingYear.objects.get()
+        publications = list(year.publications.all())
+    assert states == {ReportState.APPROVED}
+    assert year.is_published and [p.version for p in publications] == [1]
+    assert publications[0].source == "import" and publications[0].document["report"]["status"] == "published"
 
 
 def next_year_document(seed: Document) -> Document:
@@ -90,7 +95,7 @@ def next_year_document(seed: Document) -> Document:
 
 
 def test_it_adds_next_year_and_keeps_the_earlier_one(kashiwazaki: Municipality, seed_document: Document) -> None:
-    document_load(document=next_year_document(seed_document))
+    year_import(by=None, document=next_year_document(seed_document))
     with scope(municipality=kashiwazaki):
         fy2023 = document_build(municipality=kashiwazaki, fiscal_year=2023)
         fy2024 = document_build(municipality=kashiwazaki, fiscal_year=2024)
@@ -114,11 +119,11 @@ def test_it_adds_next_year_and_keeps_the_earlier_one(kashiwazaki: Municipality, 
 
 
 def test_it_round_trips_target_history(kashiwazaki: Municipality, seed_document: Document) -> None:
-    document_load(document=next_year_document(seed_document))
+    year_import(by=None, document=next_year_document(seed_document))
     with scope(municipality=kashiwazaki):
         exported = document_build(municipality=kashiwazaki, fiscal_year=2024)
     Municipality.objects.with_scopes_disabled().all().delete()
-    again = document_load(document=copy.deepcopy(exported)).municipality
+    again = year_import(by=None, document=copy.deepcopy(exported)).municipality
     with scope(municipality=again):
         assert document_build(municipality=again, fiscal_year=2024) == exported
 
@@ -140,7 +145,7 @@ def test_it_refuses_an_inconsistent_document_and_writes_nothing(
 ) -> None:
     mutate(seed_document)  # type: ignore[operator]
     with pytest.raises(DocumentError) as excinfo:
-        document_load(document=seed_document)
+        year_import(by=None, document=seed_document)
     assert excinfo.value.where.startswith(where.split("[")[0])
     assert table_counts()["Project"] == 0
     assert table_counts()["Municipality"] == 0
@@ -152,7 +157,7 @@ def test_it_rolls_back_a_load_that_fails_half_way(db: None, seed_document: Docum
     # department link instead, which every backend refuses).
     seed_document["projects"][-1]["departments"] = ["農林水産課", "農林水産課"]
     with pytest.raises(Exception):  # noqa: B017 - any database error; what matters is what is left behind
-        document_load(document=seed_document)
+        year_import(by=None, document=seed_document)
     assert table_counts()["Project"] == 0
 
 
@@ -162,7 +167,7 @@ def test_it_validates_the_seed_document_against_the_schema(seed_document: Docume
 
 def test_it_keeps_another_municipality_apart(kashiwazaki: Municipality, seed_document: Document) -> None:
     seed_document["municipality"] = "長岡市"
-    other = document_load(document=seed_document).municipality
+    other = year_import(by=None, document=seed_document).municipality
     with scope(municipality=kashiwazaki):
         assert Project.objects.count() == len(seed_document["projects"])
         assert not Project.objects.filter(plan__municipality=other).exists()

@@ -25,8 +25,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 from django_scopes import scope, scopes_disabled
 
+from shinchoku.cycle.services.imports import year_import
 from shinchoku.interchange.document import Document, ProjectDoc
-from shinchoku.interchange.load import document_load
 from shinchoku.plans.models import Project
 from shinchoku.tenancy.models import Department, Membership, Municipality, Role
 
@@ -185,12 +185,12 @@ KARIWA: Document = {
 @pytest.fixture
 def city(db: None) -> Municipality:
     """柏崎市 with its FY2023 report loaded (state 公表済み)."""
-    return document_load(document=copy.deepcopy(KASHIWAZAKI)).municipality
+    return year_import(by=None, document=copy.deepcopy(KASHIWAZAKI)).municipality
 
 
 @pytest.fixture
 def other_city(db: None) -> Municipality:
-    return document_load(document=copy.deepcopy(KARIWA)).municipality
+    return year_import(by=None, document=copy.deepcopy(KARIWA)).municipality
 
 
 MakeUser = Callable[..., AbstractBaseUser]
@@ -289,16 +289,16 @@ def project_named(city: Municipality) -> Callable[[str], Project]:
 
 
 @pytest.fixture
-def cycle_2024(city: Municipality, alice: AbstractBaseUser) -> Any:
+def year_2024(city: Municipality, alice: AbstractBaseUser) -> Any:
     """FY2024 opened by Alice, due 2025-05-31: one draft report per project."""
     import datetime as dt
 
-    from shinchoku.cycle.services import cycle_open
+    from shinchoku.cycle.services import reporting_year_open
     from shinchoku.plans.models import Plan
 
     with scope(municipality=city):
         plan = Plan.objects.get(municipality=city)
-    return cycle_open(plan=plan, fiscal_year=2024, due_date=dt.date(2025, 5, 31), by=alice)
+    return reporting_year_open(plan=plan, fiscal_year=2024, due_date=dt.date(2025, 5, 31), by=alice)
 
 
 @pytest.fixture
@@ -347,7 +347,7 @@ def grow_city(city: Municipality) -> Callable[[int], None]:
                     non_b_summary=["遅れています。"],
                 )
             )
-        document_load(document=document)
+        year_import(by=None, document=document)
 
     return grow
 

@@ -16,7 +16,7 @@ from shinchoku.tenancy.models import Municipality
 Login = Callable[[AbstractBaseUser], Client]
 
 
-def test_it_lists_what_happened(login: Login, erin: AbstractBaseUser, city: Municipality, cycle_2024: Any) -> None:
+def test_it_lists_what_happened(login: Login, erin: AbstractBaseUser, city: Municipality, year_2024: Any) -> None:
     response = login(erin).get(f"/{city.pk}/audit/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -24,7 +24,7 @@ def test_it_lists_what_happened(login: Login, erin: AbstractBaseUser, city: Muni
     assert "<form method=\"post\"" not in html.split('id="main"')[1]  # read-only (logout lives in the header)
 
 
-def test_it_pages_back_in_time(login: Login, alice: AbstractBaseUser, city: Municipality, cycle_2024: Any) -> None:
+def test_it_pages_back_in_time(login: Login, alice: AbstractBaseUser, city: Municipality, year_2024: Any) -> None:
     import datetime as dt
 
     from django.utils import timezone

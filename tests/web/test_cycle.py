@@ -11,8 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 from django_scopes import scope
 
-from shinchoku.cycle.models import ReportingCycle
-from shinchoku.plans.models import ProjectReport
+from shinchoku.plans.models import ProjectReport, ReportingYear
 from shinchoku.tenancy.models import Municipality
 
 Login = Callable[[AbstractBaseUser], Client]
@@ -30,7 +29,7 @@ def test_it_opens_a_year_with_a_due_date(login: Login, alice: AbstractBaseUser, 
     assert "進行管理を開始しました" in html
     assert "未着手" in html and "作成中" in html
     with scope(municipality=city):
-        assert ReportingCycle.objects.get(fiscal_year=2024).due_date == dt.date(2025, 5, 31)
+        assert ReportingYear.objects.get(fiscal_year=2024).due_date == dt.date(2025, 5, 31)
         assert ProjectReport.objects.filter(fiscal_year=2024).count() == 4
 
 
@@ -44,7 +43,7 @@ def test_it_asks_again_for_an_invalid_due_date(
 
 
 def test_it_shows_the_services_refusal_of_a_second_opening(
-    login: Login, alice: AbstractBaseUser, city: Municipality, cycle_2024: Any
+    login: Login, alice: AbstractBaseUser, city: Municipality, year_2024: Any
 ) -> None:
     response = login(alice).post(f"/{city.pk}/2024/cycle/open/", {"due_date": "2025-06-30"})
     assert response.status_code == 400
@@ -52,22 +51,22 @@ def test_it_shows_the_services_refusal_of_a_second_opening(
 
 
 def test_it_marks_overdue_reports(
-    login: Login, alice: AbstractBaseUser, city: Municipality, cycle_2024: ReportingCycle
+    login: Login, alice: AbstractBaseUser, city: Municipality, year_2024: ReportingYear
 ) -> None:
     with scope(municipality=city):
-        ReportingCycle.objects.filter(pk=cycle_2024.pk).update(due_date=dt.date(2020, 1, 1))
+        ReportingYear.objects.filter(pk=year_2024.pk).update(due_date=dt.date(2020, 1, 1))
     html = login(alice).get(f"/{city.pk}/2024/cycle/").content.decode()
     assert html.count("期限超過</span>") == 4
     assert "期限を" in html and "日過ぎています" in html
 
 
 def test_it_refuses_to_publish_while_reports_are_pending(
-    login: Login, alice: AbstractBaseUser, city: Municipality, cycle_2024: Any
+    login: Login, alice: AbstractBaseUser, city: Municipality, year_2024: Any
 ) -> None:
     response = login(alice).post(f"/{city.pk}/2024/cycle/publish/", follow=True)
     assert "すべての報告が承認されるまで公表できません" in response.content.decode()
     with scope(municipality=city):
-        assert not ReportingCycle.objects.get(pk=cycle_2024.pk).is_published
+        assert not ReportingYear.objects.get(pk=year_2024.pk).is_published
 
 
 def test_it_says_a_year_must_be_opened_before_it_is_published(
@@ -79,7 +78,7 @@ def test_it_says_a_year_must_be_opened_before_it_is_published(
 
 
 def test_it_lets_viewers_follow_completion_but_not_open_or_publish(
-    login: Login, erin: AbstractBaseUser, city: Municipality, cycle_2024: Any
+    login: Login, erin: AbstractBaseUser, city: Municipality, year_2024: Any
 ) -> None:
     client = login(erin)
     html = client.get(f"/{city.pk}/2024/cycle/").content.decode()
@@ -89,7 +88,7 @@ def test_it_lets_viewers_follow_completion_but_not_open_or_publish(
 
 
 def test_it_costs_a_constant_number_of_queries(
-    login: Login, alice: AbstractBaseUser, city: Municipality, cycle_2024: Any,
+    login: Login, alice: AbstractBaseUser, city: Municipality, year_2024: Any,
     django_assert_num_queries: Any, grow_city: Callable[[int], None],
 ) -> None:
     client = login(alice)

@@ -11,7 +11,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 from django_scopes import scope
 
-from shinchoku.cycle.models import AuditEntry, ReportingCycle
+from shinchoku.cycle.models import AuditEntry
+from shinchoku.plans.models import ReportingYear
 from shinchoku.tenancy.models import Municipality
 
 Login = Callable[[AbstractBaseUser], Client]
@@ -23,28 +24,28 @@ def url(city: Municipality) -> str:
 
 def due_date(city: Municipality) -> dt.date:
     with scope(municipality=city):
-        return ReportingCycle.objects.get(fiscal_year=2024).due_date
+        return ReportingYear.objects.get(fiscal_year=2024).due_date
 
 
 def test_it_offers_dx_staff_the_due_date_form(
-    login: Login, alice: AbstractBaseUser, city: Municipality, cycle_2024: Any
+    login: Login, alice: AbstractBaseUser, city: Municipality, year_2024: Any
 ) -> None:
     html = login(alice).get(f"/{city.pk}/2024/cycle/").content.decode()
     assert "提出期限を変更する" in html and 'for="new_due_date"' in html and 'value="2025-05-31"' in html
 
 
-def test_it_changes_the_due_date(login: Login, alice: AbstractBaseUser, city: Municipality, cycle_2024: Any) -> None:
+def test_it_changes_the_due_date(login: Login, alice: AbstractBaseUser, city: Municipality, year_2024: Any) -> None:
     response = login(alice).post(url(city), {"due_date": "2025-06-30"}, follow=True)
     assert "提出期限を2025年06月30日に変更しました" in response.content.decode()
     assert due_date(city) == dt.date(2025, 6, 30)
     with scope(municipality=city):
-        (entry,) = AuditEntry.objects.filter(municipality=city, action="cycle.due_date.updated")
+        (entry,) = AuditEntry.objects.filter(municipality=city, action="year.due_date.updated")
     assert entry.before == {"due_date": "2025-05-31"} and entry.after == {"due_date": "2025-06-30"}
 
 
 @pytest.mark.parametrize("raw", ["", "2025/13/01", "来月末"])
 def test_it_asks_again_for_an_invalid_date(
-    raw: str, login: Login, alice: AbstractBaseUser, city: Municipality, cycle_2024: Any
+    raw: str, login: Login, alice: AbstractBaseUser, city: Municipality, year_2024: Any
 ) -> None:
     response = login(alice).post(url(city), {"due_date": raw})
     assert response.status_code == 400
@@ -60,7 +61,7 @@ def test_it_says_so_when_the_year_is_not_open(login: Login, alice: AbstractBaseU
 
 @pytest.mark.parametrize("user", ["erin", "dave", "bob"])
 def test_it_is_forbidden_to_others(
-    user: str, login: Login, city: Municipality, cycle_2024: Any, request: pytest.FixtureRequest
+    user: str, login: Login, city: Municipality, year_2024: Any, request: pytest.FixtureRequest
 ) -> None:
     client = login(request.getfixturevalue(user))
     assert client.post(url(city), {"due_date": "2025-06-30"}).status_code == 403
@@ -70,10 +71,10 @@ def test_it_is_forbidden_to_others(
 
 
 def test_it_is_a_404_for_another_municipalitys_member(
-    login: Login, charlie: AbstractBaseUser, city: Municipality, cycle_2024: Any
+    login: Login, charlie: AbstractBaseUser, city: Municipality, year_2024: Any
 ) -> None:
     assert login(charlie).post(url(city), {"due_date": "2025-06-30"}).status_code == 404
 
 
-def test_it_redirects_anonymous_users_to_login(client: Client, city: Municipality, cycle_2024: Any) -> None:
+def test_it_redirects_anonymous_users_to_login(client: Client, city: Municipality, year_2024: Any) -> None:
     assert client.post(url(city), {"due_date": "2025-06-30"}).status_code == 302

@@ -29,7 +29,7 @@ def test_it_shows_the_published_years_grades_charts_and_non_b_projects(
     assert "電子契約システム導入" not in non_b
 
 
-def test_it_counts_completion_of_an_open_year(login: Login, alice: AbstractBaseUser, city: Municipality, cycle_2024: Any) -> None:
+def test_it_counts_completion_of_an_open_year(login: Login, alice: AbstractBaseUser, city: Municipality, year_2024: Any) -> None:
     html = login(alice).get(f"/{city.pk}/2024/").content.decode()
     assert "報告の状況（全4件）" in html
 

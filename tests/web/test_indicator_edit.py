@@ -12,8 +12,8 @@ from django.test import Client
 from django.utils import timezone
 from django_scopes import scope
 
-from shinchoku.cycle.models import AuditEntry, ReportingCycle
-from shinchoku.plans.models import Indicator, IndicatorValue, PlanRevision, Project, ValueKind
+from shinchoku.cycle.models import AuditEntry
+from shinchoku.plans.models import Indicator, IndicatorValue, PlanRevision, Project, ReportingYear, ValueKind
 from shinchoku.tenancy.models import Municipality
 
 Login = Callable[[AbstractBaseUser], Client]
@@ -144,7 +144,7 @@ def test_it_refuses_to_change_a_published_years_target(
     login: Login, alice: AbstractBaseUser, city: Municipality, indicator: Indicator, revision: PlanRevision
 ) -> None:
     with scope(municipality=city):
-        ReportingCycle.objects.create(
+        ReportingYear.objects.create(
             municipality=city, plan=indicator.project.plan, fiscal_year=2023, due_date=dt.date(2024, 5, 31),
             published_at=timezone.now(),
         )

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope
 
-from shinchoku.cycle.models import AuditEntry, ReportingCycle
+from shinchoku.cycle.models import AuditEntry
 from shinchoku.documents.render import render_report
-from shinchoku.plans.models import Pillar, Plan, PolicyUnderConsideration, ProgressReport
+from shinchoku.plans.models import Pillar, Plan, PolicyUnderConsideration, ReportingYear
 from shinchoku.tenancy.models import Municipality
 
 Login = Callable[[AbstractBaseUser], Client]
@@ -23,9 +23,9 @@ def url(city: Municipality, rest: str = "", fiscal_year: int = 2023) -> str:
     return f"/{city.pk}/{fiscal_year}/document/{rest}"
 
 
-def _report(city: Municipality, fiscal_year: int = 2023) -> ProgressReport:
+def _report(city: Municipality, fiscal_year: int = 2023) -> ReportingYear:
     with scope(municipality=city):
-        return ProgressReport.objects.get(plan__municipality=city, fiscal_year=fiscal_year)
+        return ReportingYear.objects.get(plan__municipality=city, fiscal_year=fiscal_year)
 
 
 def _html(city: Municipality, fiscal_year: int = 2023) -> str:
@@ -167,11 +167,11 @@ def test_it_shows_validation_errors_next_to_the_field(
 
 
 def test_it_refuses_changes_to_a_published_year(
-    login: Login, alice: AbstractBaseUser, city: Municipality, cycle_2024: ReportingCycle
+    login: Login, alice: AbstractBaseUser, city: Municipality, year_2024: ReportingYear
 ) -> None:
     client = login(alice)
     with scope(municipality=city):
-        ReportingCycle.objects.filter(pk=cycle_2024.pk).update(published_at=timezone.now())
+        ReportingYear.objects.filter(pk=year_2024.pk).update(published_at=timezone.now())
     page = client.get(url(city, fiscal_year=2024)).content.decode()
     assert "公表済みのため、報告書の内容は変更できません" in page and "表紙と本文を保存する" not in page
     response = client.post(url(city, fiscal_year=2024), {**DOCUMENT, "title": "変更"})

@@ -31,7 +31,7 @@ def test_it_shows_plan_content_indicators_and_the_years_report(
 
 
 def test_it_shows_history_and_audit_of_an_open_year(
-    login: Login, bob: AbstractBaseUser, city: Municipality, project_named: ProjectNamed, cycle_2024: Any
+    login: Login, bob: AbstractBaseUser, city: Municipality, project_named: ProjectNamed, year_2024: Any
 ) -> None:
     project = project_named("新交通システムの構築")
     html = login(bob).get(f"/{city.pk}/2024/projects/{project.pk}/").content.decode()

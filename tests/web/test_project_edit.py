@@ -123,7 +123,7 @@ def test_it_shows_refusals_next_to_the_field_and_saves_nothing(
 
 
 def test_it_adds_a_project_with_a_draft_report_for_the_open_year(
-    login: Login, alice: AbstractBaseUser, city: Municipality, cycle_2024: Any
+    login: Login, alice: AbstractBaseUser, city: Municipality, year_2024: Any
 ) -> None:
     with scope(municipality=city):
         pillar = Pillar.objects.get(plan__municipality=city, name="行政のDX")

@@ -24,7 +24,7 @@ def test_it_lists_every_project_for_a_viewer(login: Login, erin: AbstractBaseUse
 
 
 def test_it_lists_only_the_departments_projects_for_an_editor(
-    login: Login, bob: AbstractBaseUser, city: Municipality, cycle_2024: Any
+    login: Login, bob: AbstractBaseUser, city: Municipality, year_2024: Any
 ) -> None:
     html = login(bob).get(f"/{city.pk}/2024/projects/").content.decode()
     assert "新交通システムの構築" in html and "電子契約システム導入" in html  # 企画政策課 (the latter shared with 総務課)
@@ -33,7 +33,7 @@ def test_it_lists_only_the_departments_projects_for_an_editor(
 
 
 def test_it_offers_review_links_to_hq_for_submitted_reports_only(
-    login: Login, dave: AbstractBaseUser, city: Municipality, cycle_2024: Any
+    login: Login, dave: AbstractBaseUser, city: Municipality, year_2024: Any
 ) -> None:
     html = login(dave).get(f"/{city.pk}/2024/projects/").content.decode()
     assert "作成中" in html
@@ -44,7 +44,7 @@ def test_it_costs_a_constant_number_of_queries(
     login: Login,
     alice: AbstractBaseUser,
     city: Municipality,
-    cycle_2024: Any,
+    year_2024: Any,
     django_assert_num_queries: Any,
     grow_city: Callable[[int], None],
 ) -> None:

@@ -24,7 +24,7 @@ KOTSU = "新交通システムの構築"
 
 @pytest.fixture
 def approved(
-    city: Municipality, gina: AbstractBaseUser, dave: AbstractBaseUser, cycle_2024: Any, report_of: ReportOf
+    city: Municipality, gina: AbstractBaseUser, dave: AbstractBaseUser, year_2024: Any, report_of: ReportOf
 ) -> ProjectReport:
     """LINE's FY2024 report: filled in by Gina, submitted, approved by Dave with the suggested grade A."""
     report = report_of(LINE)
@@ -100,7 +100,7 @@ def test_it_requires_a_reason(
 
 
 def test_it_refuses_a_report_that_is_not_approved(
-    login: Login, alice: AbstractBaseUser, city: Municipality, cycle_2024: Any, report_of: ReportOf
+    login: Login, alice: AbstractBaseUser, city: Municipality, year_2024: Any, report_of: ReportOf
 ) -> None:
     report = report_of(LINE)  # draft
     client = login(alice)
@@ -134,4 +134,4 @@ def test_it_is_a_404_for_another_municipalitys_member(
 def test_it_redirects_anonymous_users_to_login(client: Client, city: Municipality, report_of: ReportOf) -> None:
     report = report_of(KOTSU, 2023)
     assert client.post(reopen_url(city, report), {"comment": "x"}).status_code == 302
-    assert report_of(KOTSU, 2023).state == ReportState.PUBLISHED
+    assert report_of(KOTSU, 2023).state == ReportState.APPROVED

@@ -54,7 +54,7 @@ def line(project_named: ProjectNamed) -> Project:
 
 
 def test_it_shows_the_form_with_labels_and_the_version(
-    login: Login, gina: AbstractBaseUser, city: Municipality, line: Project, cycle_2024: Any, report_of: ReportOf
+    login: Login, gina: AbstractBaseUser, city: Municipality, line: Project, year_2024: Any, report_of: ReportOf
 ) -> None:
     response = login(gina).get(url(city, line))
     assert response.status_code == 200
@@ -67,7 +67,7 @@ def test_it_shows_the_form_with_labels_and_the_version(
 
 
 def test_it_saves_a_draft_with_full_width_and_comma_numbers(
-    login: Login, gina: AbstractBaseUser, city: Municipality, line: Project, cycle_2024: Any, report_of: ReportOf
+    login: Login, gina: AbstractBaseUser, city: Municipality, line: Project, year_2024: Any, report_of: ReportOf
 ) -> None:
     report = report_of(LINE)
     response = login(gina).post(url(city, line), complete_form(city, report))
@@ -85,7 +85,7 @@ def test_it_saves_a_draft_with_full_width_and_comma_numbers(
 
 @pytest.mark.parametrize("typed", ["約100", "100以上", "1,23,4"])
 def test_it_shows_the_services_japanese_error_next_to_an_invalid_actual(
-    typed: str, login: Login, gina: AbstractBaseUser, city: Municipality, line: Project, cycle_2024: Any,
+    typed: str, login: Login, gina: AbstractBaseUser, city: Municipality, line: Project, year_2024: Any,
     report_of: ReportOf,
 ) -> None:
     report = report_of(LINE)
@@ -102,7 +102,7 @@ def test_it_shows_the_services_japanese_error_next_to_an_invalid_actual(
 
 
 def test_it_reorders_adds_and_removes_items_without_javascript_and_without_saving(
-    login: Login, gina: AbstractBaseUser, city: Municipality, line: Project, cycle_2024: Any, report_of: ReportOf
+    login: Login, gina: AbstractBaseUser, city: Municipality, line: Project, year_2024: Any, report_of: ReportOf
 ) -> None:
     report = report_of(LINE)
     client = login(gina)
@@ -119,7 +119,7 @@ def test_it_reorders_adds_and_removes_items_without_javascript_and_without_savin
 
 
 def test_it_lists_what_is_missing_when_a_submit_fails_and_keeps_the_draft(
-    login: Login, gina: AbstractBaseUser, city: Municipality, line: Project, cycle_2024: Any, report_of: ReportOf
+    login: Login, gina: AbstractBaseUser, city: Municipality, line: Project, year_2024: Any, report_of: ReportOf
 ) -> None:
     report = report_of(LINE)
     form = complete_form(city, report, challenges=[], schedule_status="", action="submit")
@@ -134,7 +134,7 @@ def test_it_lists_what_is_missing_when_a_submit_fails_and_keeps_the_draft(
 
 
 def test_it_submits_a_complete_report(
-    login: Login, gina: AbstractBaseUser, city: Municipality, line: Project, cycle_2024: Any, report_of: ReportOf
+    login: Login, gina: AbstractBaseUser, city: Municipality, line: Project, year_2024: Any, report_of: ReportOf
 ) -> None:
     report = report_of(LINE)
     response = login(gina).post(url(city, line), complete_form(city, report, action="submit"))
@@ -146,7 +146,7 @@ def test_it_submits_a_complete_report(
 
 def test_it_shows_a_conflict_instead_of_overwriting(
     login: Login, gina: AbstractBaseUser, alice: AbstractBaseUser, city: Municipality, line: Project,
-    cycle_2024: Any, report_of: ReportOf,
+    year_2024: Any, report_of: ReportOf,
 ) -> None:
     from shinchoku.cycle.services import report_save
 
@@ -177,7 +177,7 @@ def test_it_refuses_to_edit_an_approved_or_published_report(
 @pytest.mark.parametrize(("user", "status"), [("frank", 403), ("erin", 403), ("dave", 403), ("charlie", 404)])
 def test_it_refuses_users_who_may_not_edit_the_project(
     user: str, status: int, request: pytest.FixtureRequest, login: Login, city: Municipality, line: Project,
-    cycle_2024: Any, report_of: ReportOf,
+    year_2024: Any, report_of: ReportOf,
 ) -> None:
     client = login(request.getfixturevalue(user))
     assert client.get(url(city, line)).status_code == status
@@ -186,6 +186,6 @@ def test_it_refuses_users_who_may_not_edit_the_project(
     assert report_of(LINE).version == report.version
 
 
-def test_it_redirects_anonymous_users_to_login(client: Client, city: Municipality, line: Project, cycle_2024: Any) -> None:
+def test_it_redirects_anonymous_users_to_login(client: Client, city: Municipality, line: Project, year_2024: Any) -> None:
     response = client.get(url(city, line))
     assert response.status_code == 302 and response["Location"].startswith("/login/")

@@ -79,7 +79,7 @@ def kotsu(project_named: ProjectNamed) -> Project:
 
 
 @pytest.fixture
-def report(cycle_2024: Any, report_of: ReportOf) -> ProjectReport:
+def report(year_2024: Any, report_of: ReportOf) -> ProjectReport:
     return report_of(KOTSU)
 
 

@@ -27,7 +27,7 @@ def grade(city: Municipality, code: str) -> GradeDefinition:
 
 
 @pytest.fixture
-def submitted(city: Municipality, gina: AbstractBaseUser, cycle_2024: Any, report_of: ReportOf) -> ProjectReport:
+def submitted(city: Municipality, gina: AbstractBaseUser, year_2024: Any, report_of: ReportOf) -> ProjectReport:
     """LINE's FY2024 report, filled in by Gina (actual 18,000 of 15,000 → 120 % → suggestion A) and submitted."""
     report = report_of(LINE)
     with scope(municipality=city):

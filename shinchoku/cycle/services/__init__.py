@@ -16,7 +16,6 @@ from shinchoku.cycle.errors import (
     TransitionNotAllowed,
     YearLocked,
 )
-from shinchoku.cycle.services.cycle import cycle_due_date_set, cycle_open, cycle_publish
 from shinchoku.cycle.services.plan import (
     department_create,
     department_update,
@@ -27,6 +26,7 @@ from shinchoku.cycle.services.plan import (
     project_classification_set,
     project_create,
     project_departments_set,
+    project_discontinue,
     project_move,
     project_schedule_set,
     project_tag_create,
@@ -41,12 +41,19 @@ from shinchoku.cycle.services.progress_report import (
     under_consideration_move,
     under_consideration_update,
 )
+from shinchoku.cycle.services.publication import publication_file
 from shinchoku.cycle.services.report import report_save
 from shinchoku.cycle.services.transitions import (
     report_approve,
     report_reopen,
     report_return,
     report_submit,
+)
+from shinchoku.cycle.services.year import (
+    reporting_year_due_date_set,
+    reporting_year_open,
+    reporting_year_publish,
+    reporting_year_reopen,
 )
 
 __all__ = [
@@ -62,9 +69,6 @@ __all__ = [
     "ReportLocked",
     "TransitionNotAllowed",
     "YearLocked",
-    "cycle_due_date_set",
-    "cycle_open",
-    "cycle_publish",
     "department_create",
     "department_update",
     "indicator_create",
@@ -75,15 +79,21 @@ __all__ = [
     "project_classification_set",
     "project_create",
     "project_departments_set",
+    "project_discontinue",
     "project_move",
     "project_schedule_set",
     "project_tag_create",
     "project_update",
+    "publication_file",
     "report_approve",
     "report_reopen",
     "report_return",
     "report_save",
     "report_submit",
+    "reporting_year_due_date_set",
+    "reporting_year_open",
+    "reporting_year_publish",
+    "reporting_year_reopen",
     "thresholds_set",
     "under_consideration_create",
     "under_consideration_delete",

@@ -16,12 +16,12 @@ from django_scopes import scope
 
 from shinchoku import wareki
 from shinchoku.cycle.errors import InvalidInput, NotPermitted, YearLocked
-from shinchoku.cycle.models import EvaluationThresholds, ReportingCycle
+from shinchoku.cycle.models import EvaluationThresholds
 from shinchoku.cycle.parsing import NotANumber, format_value, parse_number
 from shinchoku.cycle.selectors import current_values
 from shinchoku.cycle.services._audit import audit_record
-from shinchoku.cycle.services.cycle import _create_reports
-from shinchoku.cycle.services.report import evaluate_report
+from shinchoku.cycle.services.evaluate import evaluate_report, evaluate_reports
+from shinchoku.cycle.services.year import reports_create
 from shinchoku.cycle.workflow import EDITABLE_STATES
 from shinchoku.permissions import Action, can
 from shinchoku.plans.models import (
@@ -34,12 +34,15 @@ from shinchoku.plans.models import (
     Policy,
     Project,
     ProjectDepartment,
+    ProjectEnd,
     ProjectReport,
     ProjectTag,
+    ReportingYear,
     ReportState,
     ScheduleCell,
     ScheduleRow,
     ValueKind,
+    YearState,
 )
 from shinchoku.tenancy.models import Department, Municipality
 
@@ -52,8 +55,15 @@ def _editing(municipality_id: int, by: Any, target: Any) -> Iterator[None]:
         yield
 
 
-def _year_locked(plan_id: int, fiscal_year: int) -> bool:
-    return ReportingCycle.objects.filter(plan_id=plan_id, fiscal_year=fiscal_year, published_at__isnull=False).exists()
+def _year_locked(plan_id: int, fiscal_year: int) -> ReportingYear | None:
+    """The year when it exists and is locked (ReportingYear.is_locked); a year not yet reported is not."""
+    year = ReportingYear.objects.filter(plan_id=plan_id, fiscal_year=fiscal_year).first()
+    return year if year is not None and year.is_locked else None
+
+
+def revision_first_fiscal_year(revision: PlanRevision) -> int:
+    """The first fiscal year a revision covers: the first one starting on or after it (FY = April–March)."""
+    return revision.revised_on.year if revision.revised_on.month <= 4 else revision.revised_on.year + 1
 
 
 def _required(value: str, label: str, field: str) -> str:
@@ -88,8 +98,10 @@ def plan_indicator_target_set(
     """Set the target of ``fiscal_year`` as of ``revision`` (None = as adopted).
 
     Effective-dated: a revision adds its own row and never overwrites the adopted value, so history keeps
-    what the plan said when. Refused for a published (locked) year. The open report of that year is
-    re-evaluated, since its suggestion depends on the target.
+    what the plan said when. A revision sets targets only of the years it covers (from the first fiscal year
+    starting after it). Refused for a locked year (published or imported): its reports were graded against
+    the target then in force, and its publication keeps showing it; change later years through a revision.
+    The open report of that year is re-evaluated, since its suggestion depends on the target.
     """
     plan = indicator.project.plan
     with _editing(plan.municipality_id, by, plan):
@@ -97,8 +109,18 @@ def plan_indicator_target_set(
             raise InvalidInput(f"{wareki.format_fiscal_year(fiscal_year)}は計画期間の外です。", field="fiscal_year")
         if revision is not None and revision.plan_id != plan.pk:
             raise InvalidInput("この計画の改定ではありません。", field="revision")
-        if _year_locked(plan.pk, fiscal_year):
-            raise YearLocked(f"{wareki.format_fiscal_year(fiscal_year)}は公表済みのため、目標値を変更できません。")
+        if revision is not None and fiscal_year < revision_first_fiscal_year(revision):
+            raise InvalidInput(
+                f"{revision.revised_on:%Y年%-m月}の改定は{wareki.format_fiscal_year(revision_first_fiscal_year(revision))}"
+                "以降の目標にだけ適用されます。",
+                field="fiscal_year",
+            )
+        locked = _year_locked(plan.pk, fiscal_year)
+        if locked is not None:
+            raise YearLocked(
+                f"{wareki.format_fiscal_year(fiscal_year)}は{locked.get_state_display()}のため、目標値を変更できません。"
+                "以降の年度の目標は、計画の改定として入力してください。"
+            )
         try:
             parsed = parse_number(str(value), unit=indicator.unit, allow_not_applicable=False)
         except NotANumber as exc:
@@ -132,21 +154,17 @@ def plan_indicator_target_set(
             },
             after={"fiscal_year": fiscal_year, "value": format_value(parsed.value, parsed.decimals), "revision": revision_label},
         )
-        report = ProjectReport.objects.filter(project_id=indicator.project_id, fiscal_year=fiscal_year).first()
+        report = (
+            ProjectReport.objects.filter(
+                project_id=indicator.project_id, fiscal_year=fiscal_year, reporting_year__state=YearState.OPEN
+            )
+            .first()
+        )
         if report is not None and report.state in {*EDITABLE_STATES, ReportState.SUBMITTED}:
-            _ensure_indicator_item(report, indicator)
-            changes = evaluate_report(report, municipality_id=plan.municipality_id)
-            if changes:
+            # evaluate_report creates the indicator's item when the year now has a target for it.
+            if evaluate_report(report, municipality_id=plan.municipality_id):
                 report.save(update_fields=["suggested_grade"])
         return row
-
-
-def _ensure_indicator_item(report: ProjectReport, indicator: Indicator) -> None:
-    from shinchoku.cycle.models import ItemEvaluation, ItemKind
-
-    if not ItemEvaluation.objects.filter(report=report, indicator=indicator).exists():
-        last = ItemEvaluation.objects.filter(report=report).aggregate(m=Max("position"))["m"] or 0
-        ItemEvaluation.objects.create(report=report, kind=ItemKind.INDICATOR, indicator=indicator, position=last + 1)
 
 
 def plan_revision_create(*, plan: Plan, revised_on: dt.date, description: str, by: Any) -> PlanRevision:
@@ -178,10 +196,27 @@ def project_create(
     overview: str = "",
     vision: str = "",
     added_in_revision: PlanRevision | None = None,
+    first_fiscal_year: int | None = None,
 ) -> Project:
-    """Add a project at the end of the plan; an open (unpublished) cycle gets its draft report at once."""
+    """Add a project at the end of the plan, reported on from ``first_fiscal_year``.
+
+    Default first year: the revision's first covered year when added at a revision, else the first year not
+    yet locked. A project is never pushed into an earlier year, even an open or reopened one; an open year
+    it covers gets its draft report at once.
+    """
     with _editing(plan.municipality_id, by, plan):
         name = _required(name, "個別事業計画名", "name")
+        if first_fiscal_year is None:
+            locked = ReportingYear.objects.filter(plan=plan).exclude(state=YearState.OPEN).aggregate(m=Max("fiscal_year"))["m"]
+            first_fiscal_year = max(
+                plan.start_fiscal_year,
+                revision_first_fiscal_year(added_in_revision) if added_in_revision else plan.start_fiscal_year,
+                (locked + 1) if locked is not None else plan.start_fiscal_year,
+            )
+        if first_fiscal_year not in plan.fiscal_years:
+            raise InvalidInput(f"開始年度は計画期間（{plan.start_fiscal_year}〜{plan.end_fiscal_year}年度）の中にしてください。", field="first_fiscal_year")
+        if _year_locked(plan.pk, first_fiscal_year):
+            raise YearLocked(f"{wareki.format_fiscal_year(first_fiscal_year)}は確定しているため、その年度から事業を追加できません。")
         if pillar.plan_id != plan.pk or (policy is not None and policy.pillar_id != pillar.pk):
             raise InvalidInput("柱・施策の組合せが正しくありません。", field="policy")
         if Project.objects.filter(plan=plan, name=name).exists():
@@ -189,16 +224,54 @@ def project_create(
         position = (Project.objects.filter(plan=plan).aggregate(m=Max("position"))["m"] or 0) + 1
         project = Project.objects.create(
             plan=plan, name=name, pillar=pillar, policy=policy, position=position, overview=overview.strip(),
-            vision=vision.strip(), added_in_revision=added_in_revision,
+            vision=vision.strip(), added_in_revision=added_in_revision, first_fiscal_year=first_fiscal_year,
         )
         _set_departments(project, departments, plan.municipality_id)
         audit_record(
             municipality=plan.municipality_id, by=by, action="plan.project.created", obj=project, project=project,
             after={"name": name, "pillar": pillar.name, "policy": policy.name if policy else None,
-                   "departments": [d.name for d in departments]},
+                   "departments": [d.name for d in departments], "first_fiscal_year": first_fiscal_year},
         )
-        for cycle in ReportingCycle.objects.filter(plan=plan, published_at__isnull=True):
-            _create_reports(plan=plan, fiscal_year=cycle.fiscal_year, projects=[project], municipality_id=plan.municipality_id)
+        for year in ReportingYear.objects.filter(plan=plan, state=YearState.OPEN, fiscal_year__gte=first_fiscal_year):
+            reports_create(year=year, projects=[project])
+        return project
+
+
+def project_discontinue(*, project: Project, from_fiscal_year: int, reason: str, by: Any) -> Project:
+    """Discontinue (廃止) or complete (終了) a project from ``from_fiscal_year`` on: it keeps its history and
+    leaves later cycles. An open year from then on loses the project's report only while it is an untouched
+    draft; a report someone worked on must be dealt with first (refused)."""
+    plan = project.plan
+    with _editing(plan.municipality_id, by, plan):
+        if reason not in ProjectEnd.values:
+            raise InvalidInput("終了の理由（廃止・終了）を選んでください。", field="reason")
+        first = project.first_fiscal_year or plan.start_fiscal_year
+        if not first < from_fiscal_year <= plan.end_fiscal_year + 1:
+            raise InvalidInput("終了する年度は、開始年度の翌年度から計画期間の翌年度までにしてください。", field="from_fiscal_year")
+        if ReportingYear.objects.filter(plan=plan, fiscal_year__gte=from_fiscal_year).exclude(state=YearState.OPEN).exists():
+            raise YearLocked("確定した年度（公表済み・取込み済み）に報告がある事業は、その年度より前から終了できません。")
+        later = list(
+            ProjectReport.objects.filter(project=project, fiscal_year__gte=from_fiscal_year).select_related("reporting_year")
+        )
+        worked = [r for r in later if r.state != ReportState.DRAFT or r.version > 1]
+        if worked:
+            raise InvalidInput(
+                "次の年度の報告は作成が始まっているため終了できません："
+                + "、".join(wareki.format_fiscal_year(r.fiscal_year) for r in worked),
+                field="from_fiscal_year",
+            )
+        from shinchoku.cycle.models import ItemEvaluation
+
+        ItemEvaluation.objects.filter(report__in=later).delete()
+        ProjectReport.objects.filter(pk__in=[r.pk for r in later]).delete()
+        before = {"last_fiscal_year": project.last_fiscal_year, "end_reason": project.end_reason}
+        project.last_fiscal_year, project.end_reason = from_fiscal_year - 1, reason
+        project.save(update_fields=["last_fiscal_year", "end_reason"])
+        audit_record(
+            municipality=plan.municipality_id, by=by, action="plan.project.discontinued", obj=project, project=project,
+            before=before,
+            after={"last_fiscal_year": project.last_fiscal_year, "end_reason": reason, "reports_removed": len(later)},
+        )
         return project
 
 
@@ -530,9 +603,13 @@ def thresholds_set(
                 municipality=municipality, by=by, action="cycle.thresholds.updated", obj=thresholds,
                 before=before, after=after,
             )
-            for report in ProjectReport.objects.filter(
-                project__plan__municipality=municipality, state__in=[*EDITABLE_STATES, ReportState.SUBMITTED]
-            ):
-                if evaluate_report(report, municipality_id=municipality.pk):
-                    report.save(update_fields=["suggested_grade"])
+            # Only open years: a locked year was graded with the bands then in force.
+            reports = list(
+                ProjectReport.objects.filter(
+                    project__plan__municipality=municipality, reporting_year__state=YearState.OPEN,
+                    state__in=[*EDITABLE_STATES, ReportState.SUBMITTED],
+                )
+            )
+            changes = evaluate_reports(reports, municipality_id=municipality.pk)
+            ProjectReport.objects.bulk_update([r for r in reports if changes.get(r.pk)], ["suggested_grade"])
         return thresholds

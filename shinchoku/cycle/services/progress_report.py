@@ -1,6 +1,6 @@
 """The report document's own parts, edited by DX staff while compiling the year's 進行管理報告書:
 
-- the ProgressReport of the year (表題, 公表年月, section 1 "進行管理" as headings and paragraphs);
+- the ReportingYear of the year (表題, 公表年月, section 1 "進行管理" as headings and paragraphs);
 - 個別事業計画を検討中の施策 (policies under consideration) of the year, shown in section 2 per pillar.
 
 Everything here is what the generated PDF/Word/HTML prints (shinchoku.documents). Refused for a published
@@ -24,9 +24,9 @@ from shinchoku.cycle.errors import InvalidInput, NotPermitted, YearLocked
 from shinchoku.cycle.services._audit import audit_record
 from shinchoku.cycle.services.plan import _year_locked
 from shinchoku.permissions import Action, can
-from shinchoku.plans.models import Pillar, Plan, Policy, PolicyUnderConsideration, ProgressReport
+from shinchoku.plans.models import Pillar, Plan, Policy, PolicyUnderConsideration, ReportingYear
 
-TITLE_MAX = ProgressReport._meta.get_field("title").max_length or 300
+TITLE_MAX = ReportingYear._meta.get_field("title").max_length or 300
 UC_TITLE_MAX = PolicyUnderConsideration._meta.get_field("title").max_length or 200
 
 
@@ -43,10 +43,10 @@ def _editing(plan: Plan, fiscal_year: int, by: Any) -> Iterator[None]:
     with scope(municipality=plan.municipality_id), transaction.atomic():
         if by is not None and not can(by, Action.EDIT_REPORT_DOCUMENT, plan):
             raise NotPermitted("報告書を編集する権限がありません。")
-        if _year_locked(plan.pk, fiscal_year):
+        if (locked := _year_locked(plan.pk, fiscal_year)) is not None:
             raise YearLocked(
-                f"{wareki.format_fiscal_year(fiscal_year)}は公表済みのため、報告書を変更できません。"
-                "変更するには、報告を再開してください。"
+                f"{wareki.format_fiscal_year(fiscal_year)}は{locked.get_state_display()}のため、報告書を変更できません。"
+                + ("変更するには、年度を再開してください。" if locked.is_published else "変更するには、進行管理を開始してください。")
             )
         yield
 
@@ -83,12 +83,12 @@ def clean_narrative(narrative: Sequence[NarrativeSection | dict[str, Any]]) -> l
 
 def progress_report_update(
     *,
-    progress_report: ProgressReport,
+    progress_report: ReportingYear,
     by: Any,
     title: str,
     published_on: dt.date | None,
     narrative: Sequence[NarrativeSection],
-) -> ProgressReport:
+) -> ReportingYear:
     """Replace the title, publication month (day set to 1; None = not yet decided) and section 1.
 
     Audited once as ``report.document.updated`` with only the parts that changed; nothing changed, nothing
@@ -96,7 +96,7 @@ def progress_report_update(
     """
     plan = progress_report.plan
     with _editing(plan, progress_report.fiscal_year, by):
-        report = ProgressReport.objects.select_for_update().get(pk=progress_report.pk)
+        report = ReportingYear.objects.select_for_update().get(pk=progress_report.pk)
         title = (title or "").strip()
         if not title:
             raise InvalidInput("表題を入力してください。", field="title")
@@ -181,9 +181,14 @@ def under_consideration_create(
             raise InvalidInput(f"{wareki.format_fiscal_year(fiscal_year)}は計画期間の外です。", field="fiscal_year")
         _check_classification(plan, pillar, policy)
         title = _check_title(plan, fiscal_year, pillar, title)
+        year = ReportingYear.objects.filter(plan=plan, fiscal_year=fiscal_year).first()
+        if year is None:
+            raise InvalidInput(
+                f"{wareki.format_fiscal_year(fiscal_year)}の進行管理を開始してから追加してください。", field="fiscal_year"
+            )
         last = PolicyUnderConsideration.objects.filter(plan=plan, fiscal_year=fiscal_year).aggregate(m=Max("position"))["m"]
         item = PolicyUnderConsideration.objects.create(
-            plan=plan, fiscal_year=fiscal_year, pillar=pillar, policy=policy, title=title, text=_items(text),
+            reporting_year=year, plan=plan, fiscal_year=fiscal_year, pillar=pillar, policy=policy, title=title, text=_items(text),
             position=0 if last is None else last + 1,
         )
         audit_record(

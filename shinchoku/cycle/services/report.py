@@ -23,23 +23,10 @@ from shinchoku.cycle.errors import (
     ReportConflict,
     ReportLocked,
 )
-from shinchoku.cycle.evaluation import (
-    GradeScale,
-    Thresholds,
-    achievement_rate,
-    schedule_item_grade,
-    suggest_item_grade,
-    suggest_overall_grade,
-)
-from shinchoku.cycle.models import (
-    AuditEntry,
-    EvaluationThresholds,
-    ItemEvaluation,
-    ItemKind,
-)
+from shinchoku.cycle.models import AuditEntry, ItemEvaluation
 from shinchoku.cycle.parsing import NotANumber, parse_number
-from shinchoku.cycle.selectors import indicator_values_current
 from shinchoku.cycle.services._audit import audit_record
+from shinchoku.cycle.services.evaluate import ensure_items, evaluate_report
 from shinchoku.cycle.workflow import (
     STATE_LABELS,
     report_is_editable,
@@ -47,7 +34,6 @@ from shinchoku.cycle.workflow import (
 from shinchoku.permissions import Action, can
 from shinchoku.plans.models import (
     GradeDefinition,
-    Indicator,
     IndicatorValue,
     ProjectReport,
     ReportState,
@@ -85,7 +71,7 @@ def report_scope(report: ProjectReport) -> Iterator[int]:
 
 
 def lock_report(report: ProjectReport) -> ProjectReport:
-    return ProjectReport.objects.select_for_update().select_related("project__plan").get(pk=report.pk)
+    return ProjectReport.objects.select_for_update().select_related("project__plan", "reporting_year").get(pk=report.pk)
 
 
 def clean_items(value: Sequence[str] | str | None) -> list[str] | None:
@@ -105,80 +91,9 @@ def check_grade(grade: GradeDefinition | None, municipality_id: int, what: str) 
         raise InvalidInput(f"{what}がこの自治体の評価段階ではありません。", field=what)
 
 
-def grade_scale_for(municipality_id: int) -> GradeScale:
-    return GradeScale(GradeDefinition.objects.filter(municipality_id=municipality_id))
-
-
-def thresholds_for(municipality_id: int) -> Thresholds:
-    return Thresholds.of(EvaluationThresholds.objects.filter(municipality_id=municipality_id).first())
-
-
 def bump_version(report: ProjectReport, fields: list[str]) -> None:
     report.version += 1
     report.save(update_fields=[*dict.fromkeys([*fields, "version", "updated_at"])])
-
-
-def ensure_items(report: ProjectReport) -> tuple[list[ItemEvaluation], dict[tuple[int, str, int], IndicatorValue]]:
-    """The report's evaluation items, creating missing ones (schedule; each indicator with a target for the year).
-
-    cycle_open creates them; reports that did not come from it (an imported year, reopened) get them here.
-    Returns the items and the current indicator values of the project.
-    """
-    items = list(ItemEvaluation.objects.filter(report=report).select_related("indicator", "department_grade"))
-    indicators = list(Indicator.objects.filter(project_id=report.project_id).order_by("position"))
-    values = indicator_values_current(indicator_ids=[i.pk for i in indicators])
-    if not any(i.kind == ItemKind.SCHEDULE for i in items):
-        items.append(ItemEvaluation.objects.create(report=report, kind=ItemKind.SCHEDULE, position=0))
-    known = {i.indicator_id for i in items}
-    for indicator in indicators:
-        if indicator.pk not in known and (indicator.pk, ValueKind.TARGET, report.fiscal_year) in values:
-            items.append(
-                ItemEvaluation.objects.create(
-                    report=report, kind=ItemKind.INDICATOR, indicator=indicator, position=len(items)
-                )
-            )
-    return items, values
-
-
-def evaluate_report(report: ProjectReport, *, municipality_id: int) -> list[tuple[str, Any, Any]]:
-    """Recompute item suggestions and the overall suggestion (cycle.evaluation decides); returns what changed.
-
-    Called by the services after anything that feeds a grade changes (actuals, targets, schedule status).
-    The overall suggestion combines the items' *rule* grades, not people's overrides, so it stays an
-    objective anchor: a final grade that differs from it needs a written rationale.
-    """
-    scale = grade_scale_for(municipality_id)
-    thresholds = thresholds_for(municipality_id)
-    items, values = ensure_items(report)
-    indicator_grades: list[GradeDefinition | None] = []
-    for item in items:
-        if item.kind == ItemKind.SCHEDULE:
-            rate = None
-            suggested = schedule_item_grade(schedule_status=report.schedule_status, scale=scale)
-        else:
-            indicator_id = item.indicator_id or 0  # indicator items always have one
-            target = values.get((indicator_id, ValueKind.TARGET, report.fiscal_year))
-            actual = values.get((indicator_id, ValueKind.ACTUAL, report.fiscal_year))
-            rate = None if item.not_applicable else achievement_rate(
-                actual=actual.value if actual else None,
-                target=target.value if target else None,
-                direction=item.indicator.direction,  # type: ignore[union-attr]
-            )
-            suggested = suggest_item_grade(rate=rate, scale=scale, thresholds=thresholds)
-            indicator_grades.append(suggested)
-        if item.achievement_rate != rate or item.suggested_grade_id != (suggested.pk if suggested else None):
-            item.achievement_rate = rate
-            item.suggested_grade = suggested
-            item.save(update_fields=["achievement_rate", "suggested_grade"])
-    overall = suggest_overall_grade(
-        schedule_status=report.schedule_status, indicator_grades=indicator_grades, scale=scale
-    )
-    changes: list[tuple[str, Any, Any]] = []
-    if report.suggested_grade_id != (overall.pk if overall else None):
-        before = grade_code(report.suggested_grade)
-        report.suggested_grade = overall
-        changes.append(("suggested_grade", before, grade_code(overall)))
-    return changes
 
 
 def _field_key(entry: AuditEntry) -> tuple[str, str]:
@@ -311,6 +226,11 @@ def report_save(
         current = lock_report(report)
         if by is not None and not can(by, Action.EDIT_REPORT, current):
             raise NotPermitted("この報告を編集する権限がありません。")
+        if current.reporting_year.is_locked:
+            raise ReportLocked(
+                f"{current.reporting_year.get_state_display()}の年度の報告は編集できません。"
+                "変更が必要な場合は企画政策課に再開を依頼してください。"
+            )
         if not report_is_editable(current):
             raise ReportLocked(
                 f"「{STATE_LABELS[current.state]}」の報告は編集できません。"
@@ -319,7 +239,7 @@ def report_save(
         if expected_version != current.version:
             raise _conflict(current, expected_version)
 
-        items, _ = ensure_items(current)
+        items = ensure_items([current])[0][current.pk]
         items_by_indicator = {i.indicator_id: i for i in items if i.indicator_id}
         parsed_actuals = _parse_actuals(current, actuals or {}, items_by_indicator)
         if schedule_status is not None and schedule_status not in {"", *ScheduleStatus.values}:

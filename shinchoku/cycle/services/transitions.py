@@ -20,11 +20,11 @@ from shinchoku.cycle.models import (
     ReportTransition,
 )
 from shinchoku.cycle.services._audit import _actor, audit_record
+from shinchoku.cycle.services.evaluate import ensure_items
 from shinchoku.cycle.services.report import (
     bump_version,
     check_grade,
     clean_items,
-    ensure_items,
     grade_code,
     lock_report,
     report_scope,
@@ -40,11 +40,11 @@ from shinchoku.cycle.workflow import (
     check_transition,
     submit_missing,
 )
+from shinchoku.permissions import Action
 from shinchoku.plans.models import (
     GradeDefinition,
     IndicatorValue,
     ProjectReport,
-    ReportState,
     ValueKind,
 )
 
@@ -63,8 +63,12 @@ def _apply(
     after: dict[str, Any] | None = None,
 ) -> ProjectReport:
     """Move the (locked) report along ``transition`` and log it: ReportTransition + AuditEntry."""
+    if report.reporting_year.is_locked and transition.action is not Action.IMPORT:
+        raise TransitionNotAllowed(
+            f"{report.reporting_year.get_state_display()}の年度の報告は「{transition.label}」できません。"
+        )
     from_state = report.state
-    report.state = transition.target
+    report.move_to(transition.target)
     bump_version(report, [*fields, "state"])
     ReportTransition.objects.create(
         report=report,
@@ -96,7 +100,7 @@ def report_submit(*, report: ProjectReport, by: Any, comment: str = "") -> Proje
     with report_scope(report) as municipality_id:
         current = lock_report(report)
         check_transition(SUBMIT, report=current, user=by, comment=comment)
-        items = [i for i in ensure_items(current)[0] if i.kind == ItemKind.INDICATOR]
+        items = [i for i in ensure_items([current])[0][current.pk] if i.kind == ItemKind.INDICATOR]
         actual_ids = set(
             IndicatorValue.objects.filter(
                 indicator__in=[i.indicator_id for i in items],
@@ -215,34 +219,15 @@ def report_approve(
 
 
 def report_reopen(*, report: ProjectReport, by: Any, comment: str) -> ProjectReport:
-    """approved|published → returned (DX staff; reason required). Reopening a published report un-publishes
-    its year, since a locked year cannot hold a report under revision; publish it again when done."""
-    from shinchoku.cycle.models import ReportingCycle
+    """approved → returned (DX staff; reason required). A report of a published year reopens the year first
+    (its publication stays; publishing again freezes the next version)."""
+    from shinchoku.cycle.services.year import year_reopen_locked
 
     with report_scope(report) as municipality_id:
         current = lock_report(report)
         check_transition(REOPEN, report=current, user=by, comment=comment)
-        if current.state == ReportState.PUBLISHED:
-            cycle = (
-                ReportingCycle.objects.select_for_update()
-                .filter(
-                    plan_id=current.project.plan_id,
-                    fiscal_year=current.fiscal_year,
-                    published_at__isnull=False,
-                )
-                .first()
-            )
-            if cycle is not None:
-                before = {"published_at": cycle.published_at.isoformat() if cycle.published_at else None}
-                cycle.published_at = None
-                cycle.published_by = None
-                cycle.save(update_fields=["published_at", "published_by"])
-                audit_record(
-                    municipality=municipality_id,
-                    by=by,
-                    action="cycle.unpublished",
-                    obj=cycle,
-                    before=before,
-                    after={"published_at": None, "reopened_report": current.pk, "comment": comment.strip()},
-                )
+        if current.reporting_year.is_published:
+            year_reopen_locked(year=current.reporting_year, by=by, comment=comment, reopened_report=current)
+        elif current.reporting_year.is_locked:
+            raise TransitionNotAllowed("取り込んだ年度の報告は、進行管理を開始してから再開してください。")
         return _apply(REOPEN, report=current, by=by, municipality_id=municipality_id, comment=comment)

@@ -1,4 +1,4 @@
-"""The DX staff's page for a fiscal year: open the cycle, follow completion, publish."""
+"""The DX staff's page for a reporting year: open it, follow completion, publish, reopen."""
 
 from __future__ import annotations
 
@@ -13,24 +13,25 @@ from django.views.decorators.http import require_POST
 
 from shinchoku.cycle import selectors
 from shinchoku.cycle.errors import CycleError
-from shinchoku.cycle.services import cycle_open, cycle_publish
+from shinchoku.cycle.services import reporting_year_open, reporting_year_publish, reporting_year_reopen
+from shinchoku.cycle.workflow import YEAR_OPEN
 from shinchoku.permissions import Action, can
+from shinchoku.plans.selectors import publications_of
 from shinchoku.tenancy.models import Municipality
 from shinchoku.wareki import format_fiscal_year
 from shinchoku.web.views._common import authorize, municipality_or_404, page, plan_or_404
-from shinchoku.web.views.cycle_helpers import started_cycle_or_message
+from shinchoku.web.views.cycle_helpers import started_year_or_message
 
 
 def _render(
     request: HttpRequest, municipality: Municipality, fiscal_year: int, *, status: int = 200, **extra: Any
 ) -> HttpResponse:
     plan = plan_or_404(municipality, fiscal_year)
-    cycle = selectors.cycle_for(plan=plan, fiscal_year=fiscal_year)
-    completion = selectors.cycle_completion(cycle=cycle) if cycle else None
+    year = selectors.reporting_year_for(plan=plan, fiscal_year=fiscal_year)
+    completion = selectors.cycle_completion(year=year) if year is not None and not year.state == "imported" else None
     pending = 0
     if completion is not None:
-        counts = completion.counts
-        pending = completion.total - counts.get("approved", 0) - counts.get("published", 0)
+        pending = completion.total - completion.counts.get("approved", 0)
     return page(
         request,
         "web/cycle.html",
@@ -39,7 +40,9 @@ def _render(
         section="cycle",
         status=status,
         plan=plan,
-        cycle=cycle,
+        year=year,
+        can_be_opened=YEAR_OPEN.allows_from(year.state if year else ""),
+        publications=publications_of(year=year) if year else [],
         completion=completion,
         pending=pending,
         days_over=-completion.days_left if completion is not None else 0,
@@ -72,7 +75,7 @@ def cycle_open_view(request: HttpRequest, municipality_id: int, fiscal_year: int
             due_date_error="提出期限を正しい日付で入力してください（例：2024-05-31）。",
         )
     try:
-        cycle_open(plan=plan, fiscal_year=fiscal_year, due_date=due_date, by=request.user)
+        reporting_year_open(plan=plan, fiscal_year=fiscal_year, due_date=due_date, by=request.user)
     except CycleError as exc:
         return _render(request, municipality, fiscal_year, status=400, due_date_value=raw, due_date_error=exc.message)
     messages.success(request, f"{format_fiscal_year(fiscal_year)}の進行管理を開始しました。各担当部署に入力を依頼してください。")
@@ -85,13 +88,37 @@ def cycle_publish_view(request: HttpRequest, municipality_id: int, fiscal_year: 
     municipality = municipality_or_404(municipality_id)
     authorize(request, Action.PUBLISH_CYCLE, municipality)
     plan = plan_or_404(municipality, fiscal_year)
-    cycle = started_cycle_or_message(request, plan, fiscal_year)
-    if cycle is None:
+    year = started_year_or_message(request, plan, fiscal_year)
+    if year is None:
         return redirect("web:cycle", municipality.pk, fiscal_year)
     try:
-        cycle_publish(cycle=cycle, by=request.user)
+        publication = reporting_year_publish(year=year, by=request.user)
     except CycleError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{format_fiscal_year(fiscal_year)}の報告を公表しました。この年度の内容は確定されました。")
+        messages.success(
+            request,
+            f"{format_fiscal_year(fiscal_year)}の報告書を公表しました（第{publication.version}版）。この年度の内容は確定されました。",
+        )
+    return redirect("web:cycle", municipality.pk, fiscal_year)
+
+
+@login_required
+@require_POST
+def year_reopen_view(request: HttpRequest, municipality_id: int, fiscal_year: int) -> HttpResponse:
+    municipality = municipality_or_404(municipality_id)
+    authorize(request, Action.REOPEN_REPORT, municipality)
+    plan = plan_or_404(municipality, fiscal_year)
+    year = started_year_or_message(request, plan, fiscal_year)
+    if year is None:
+        return redirect("web:cycle", municipality.pk, fiscal_year)
+    try:
+        reporting_year_reopen(year=year, by=request.user, comment=request.POST.get("comment", ""))
+    except CycleError as exc:
+        return _render(request, municipality, fiscal_year, status=400, reopen_error=exc.message,
+                       reopen_comment=request.POST.get("comment", ""))
+    messages.success(
+        request,
+        f"{format_fiscal_year(fiscal_year)}を再開しました。公表済みの版はそのまま残ります。修正後にもう一度公表すると次の版になります。",
+    )
     return redirect("web:cycle", municipality.pk, fiscal_year)

@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from shinchoku.cycle.models import ReportingCycle
 from shinchoku.cycle.selectors import current_values
 from shinchoku.cycle.services import CycleError, indicator_create, indicator_update, plan_indicator_target_set
 from shinchoku.permissions import Action, can
@@ -27,7 +26,9 @@ from shinchoku.plans.models import (
     Plan,
     PlanRevision,
     Project,
+    ReportingYear,
     ValueKind,
+    YearState,
 )
 from shinchoku.tenancy.models import Municipality
 from shinchoku.web.forms_plan import FormInvalid, IndicatorFormData, TargetsFormData
@@ -77,7 +78,7 @@ def _render(
         rows, current = _target_rows(indicator)
         revisions = list(PlanRevision.objects.filter(plan=plan).order_by("revised_on"))
         locked = set(
-            ReportingCycle.objects.filter(plan=plan, published_at__isnull=False).values_list("fiscal_year", flat=True)
+            ReportingYear.objects.filter(plan=plan).exclude(state=YearState.OPEN).values_list("fiscal_year", flat=True)
         )
         target_errors = extra.get("target_errors", {})
         targets = extra.pop("targets", None) or TargetsFormData.from_current(plan.fiscal_years, current, revisions)

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
 from shinchoku.permissions import Action
-from shinchoku.plans.models import Plan, ProgressReport
+from shinchoku.plans.models import Plan, ReportingYear, YearState
 from shinchoku.wareki import current_fiscal_year
 from shinchoku.web.views._common import authorize, municipality_or_404, page
 
@@ -17,7 +17,7 @@ def municipality_home(request: HttpRequest, municipality_id: int) -> HttpRespons
     authorize(request, Action.VIEW_MUNICIPALITY, municipality)
     plans = list(Plan.objects.filter(municipality=municipality).order_by("-start_fiscal_year"))
     published = set(
-        ProgressReport.objects.filter(plan__municipality=municipality, published_on__isnull=False).values_list(
+        ReportingYear.objects.filter(plan__municipality=municipality, state=YearState.PUBLISHED).values_list(
             "fiscal_year", flat=True
         )
     )

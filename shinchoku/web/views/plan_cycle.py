@@ -1,7 +1,8 @@
-"""DX staff's corrections to a running year: move the due date; reopen an approved or published report.
+"""DX staff's corrections to a running year: move the due date; reopen an approved report.
 
-Reopening needs a reason (recorded in the report's history and the audit log); reopening a published report
-un-publishes its year (the service says so and records it), so the year must be published again afterwards.
+Reopening needs a reason (recorded in the report's history and the audit log); reopening a report of a
+published year reopens the year (its publication stays), so the year is published again afterwards as the
+next version.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from shinchoku.cycle.services import CycleError, cycle_due_date_set, report_reopen
+from shinchoku.cycle.services import CycleError, report_reopen, reporting_year_due_date_set
 from shinchoku.permissions import Action
 from shinchoku.plans.models import ReportState
 from shinchoku.web.forms_plan import parse_date
@@ -28,9 +29,9 @@ from shinchoku.web.views._common import (
     project_or_404,
     report_or_404,
 )
-from shinchoku.web.views.cycle_helpers import started_cycle_or_message
+from shinchoku.web.views.cycle_helpers import started_year_or_message
 
-REOPENABLE = (ReportState.APPROVED, ReportState.PUBLISHED)
+REOPENABLE = (ReportState.APPROVED,)
 
 
 @login_required
@@ -39,15 +40,15 @@ def cycle_due_date_view(request: HttpRequest, municipality_id: int, fiscal_year:
     municipality = municipality_or_404(municipality_id)
     authorize(request, Action.OPEN_CYCLE, municipality)
     plan = plan_or_404(municipality, fiscal_year)
-    cycle = started_cycle_or_message(request, plan, fiscal_year)
-    if cycle is None:
+    year = started_year_or_message(request, plan, fiscal_year)
+    if year is None:
         return redirect("web:cycle", municipality.pk, fiscal_year)
     raw = request.POST.get("due_date", "").strip()
     due_date = parse_date(raw)
     error = "提出期限を正しい日付で入力してください（例：2025-06-30）。" if due_date is None else ""
     if due_date is not None:
         try:
-            cycle_due_date_set(cycle=cycle, due_date=due_date, by=request.user)
+            reporting_year_due_date_set(year=year, due_date=due_date, by=request.user)
         except CycleError as exc:
             error = exc.message
     if error:
@@ -88,12 +89,16 @@ def report_reopen_view(request: HttpRequest, municipality_id: int, fiscal_year: 
         return page(request, "web/plan/reopen.html", municipality=municipality, fiscal_year=fiscal_year,
                     section="projects", comment="", **context)
     comment = request.POST.get("comment", "").replace("\r\n", "\n")
-    was_published = report.state == ReportState.PUBLISHED
+    was_published = report.reporting_year.is_published
     try:
         report_reopen(report=report, by=request.user, comment=comment)
     except CycleError as exc:
         return page(request, "web/plan/reopen.html", municipality=municipality, fiscal_year=fiscal_year,
                     section="projects", status=400, comment=comment, error=exc.message, **context)
-    note = "この年度の公表を取り消しました。修正・承認の後、もう一度公表してください。" if was_published else ""
+    note = (
+        "この年度を再開しました（公表済みの版はそのまま残ります）。修正・承認の後、もう一度公表すると次の版になります。"
+        if was_published
+        else ""
+    )
     messages.success(request, f"「{project.name}」の報告を再開し、担当部署に差し戻しました。{note}")
     return redirect(_back(municipality.pk, fiscal_year, project.pk, "detail"))

@@ -32,7 +32,7 @@ from shinchoku.cycle.services import (
     under_consideration_update,
 )
 from shinchoku.permissions import Action
-from shinchoku.plans.models import Pillar, Plan, Policy, PolicyUnderConsideration, ProgressReport
+from shinchoku.plans.models import Pillar, Plan, Policy, PolicyUnderConsideration, ReportingYear
 from shinchoku.plans.selectors import under_consideration_list
 from shinchoku.tenancy.models import Municipality
 from shinchoku.web.views._common import authorize, municipality_or_404, page, plan_or_404
@@ -74,7 +74,7 @@ class DocumentFormData:
     sections: list[SectionData] = field(default_factory=list)
 
     @classmethod
-    def from_report(cls, report: ProgressReport) -> DocumentFormData:
+    def from_report(cls, report: ReportingYear) -> DocumentFormData:
         return cls(
             title=report.title,
             published_on=f"{report.published_on:%Y-%m}" if report.published_on else "",
@@ -150,7 +150,7 @@ def _field(exc: InvalidInput) -> str:
 
 
 def _context(municipality: Municipality, fiscal_year: int, plan: Plan) -> dict[str, Any]:
-    cycle = selectors.cycle_for(plan=plan, fiscal_year=fiscal_year)
+    year = selectors.reporting_year_for(plan=plan, fiscal_year=fiscal_year)
     pillars = list(plan.pillars.prefetch_related("policies"))
     items = under_consideration_list(plan=plan, fiscal_year=fiscal_year)
     groups = []
@@ -159,8 +159,8 @@ def _context(municipality: Municipality, fiscal_year: int, plan: Plan) -> dict[s
         groups.append({"pillar": pillar, "items": mine})
     return {
         "plan": plan,
-        "cycle": cycle,
-        "locked": bool(cycle and cycle.is_published),
+        "year": year,
+        "locked": bool(year and year.is_locked),
         "pillars": pillars,
         "classifications": [
             (p, [(str(p.pk), f"{p.name}（施策を指定しない）")]
@@ -188,7 +188,7 @@ def _render(
     item_errors: dict[str, str] | None = None,
     unsaved: bool = False,
 ) -> HttpResponse:
-    report = ProgressReport.objects.filter(plan=plan, fiscal_year=fiscal_year).first()
+    report = ReportingYear.objects.filter(plan=plan, fiscal_year=fiscal_year).first()
     if document is None and report is not None:
         document = DocumentFormData.from_report(report)
     return page(
@@ -239,7 +239,7 @@ def progress_report_edit(request: HttpRequest, municipality_id: int, fiscal_year
     municipality, plan = _load(request, municipality_id, fiscal_year)
     if request.method != "POST":
         return _render(request, municipality, fiscal_year, plan)
-    report = ProgressReport.objects.filter(plan=plan, fiscal_year=fiscal_year).select_related("plan").first()
+    report = ReportingYear.objects.filter(plan=plan, fiscal_year=fiscal_year).select_related("plan").first()
     if report is None:
         raise Http404("この年度の報告書はまだありません")
     data = DocumentFormData.from_post(request.POST)

@@ -44,7 +44,7 @@ def project_list(request: HttpRequest, municipality_id: int, fiscal_year: int) -
     municipality = municipality_or_404(municipality_id)
     authorize(request, Action.VIEW_MUNICIPALITY, municipality)
     plan = plan_or_404(municipality, fiscal_year)
-    cycle = selectors.cycle_for(plan=plan, fiscal_year=fiscal_year)
+    year = selectors.reporting_year_for(plan=plan, fiscal_year=fiscal_year)
     projects = (
         selectors.projects_visible_to(user=request.user, plan=plan)
         .select_related("plan", "pillar", "policy")
@@ -63,7 +63,7 @@ def project_list(request: HttpRequest, municipality_id: int, fiscal_year: int) -
             ProjectRow(
                 project=project,
                 report=report,
-                overdue=is_overdue(cycle, report),
+                overdue=is_overdue(year, report),
                 can_edit=report is not None
                 and report.state in (ReportState.DRAFT, ReportState.RETURNED)
                 and can(request.user, Action.EDIT_REPORT, project),
@@ -79,7 +79,7 @@ def project_list(request: HttpRequest, municipality_id: int, fiscal_year: int) -
         fiscal_year=fiscal_year,
         section="projects",
         plan=plan,
-        cycle=cycle,
+        year=year,
         rows=rows,
         sees_all=can(request.user, Action.VIEW_DASHBOARD, municipality),
     )
@@ -111,7 +111,7 @@ def project_detail(request: HttpRequest, municipality_id: int, fiscal_year: int,
         .select_related("grade", "department_grade", "suggested_grade")
         .first()
     )
-    cycle = selectors.cycle_for(plan=project.plan, fiscal_year=fiscal_year)
+    year = selectors.reporting_year_for(plan=project.plan, fiscal_year=fiscal_year)
     years = list(project.plan.fiscal_years)
     schedule = schedule_table(project, years)
     editable = report is not None and report.state in (ReportState.DRAFT, ReportState.RETURNED)
@@ -127,8 +127,8 @@ def project_detail(request: HttpRequest, municipality_id: int, fiscal_year: int,
         ],
         project=project,
         report=report,
-        cycle=cycle,
-        overdue=is_overdue(cycle, report),
+        year=year,
+        overdue=is_overdue(year, report),
         schedule=schedule,
         has_tracks=any(track for track, _ in schedule.rows),
         indicators=indicator_rows(project, years, fiscal_year),
@@ -140,7 +140,7 @@ def project_detail(request: HttpRequest, municipality_id: int, fiscal_year: int,
         and can(request.user, Action.REVIEW_REPORT, project),
         current_fiscal_year=current_fiscal_year(),
         can_reopen=report is not None
-        and report.state in (ReportState.APPROVED, ReportState.PUBLISHED)
+        and report.state == ReportState.APPROVED
         and can(request.user, Action.REOPEN_REPORT, project),
         can_edit_plan=can(request.user, Action.EDIT_PLAN, project.plan),
     )

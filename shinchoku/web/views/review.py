@@ -57,7 +57,7 @@ def _render(
         grades=grades,
         as_planned=as_planned,
         reviewable=report.state == ReportState.SUBMITTED,
-        can_reopen=report.state in (ReportState.APPROVED, ReportState.PUBLISHED)
+        can_reopen=report.state == ReportState.APPROVED
         and can(request.user, Action.REOPEN_REPORT, report),
         history=selectors.report_history(report=report),
         schedule_kind=ItemKind.SCHEDULE,

@@ -1,4 +1,4 @@
-"""``shinchoku open-cycle --municipality 柏崎市 --fiscal-year 2024 --due 2025-05-31``: cycle_open from the shell."""
+"""``shinchoku open-cycle --municipality 柏崎市 --fiscal-year 2024 --due 2025-05-31``: reporting_year_open from the shell."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_scopes import scope
 
 from shinchoku.cycle.errors import CycleError
-from shinchoku.cycle.services import cycle_open
+from shinchoku.cycle.services import reporting_year_open
 from shinchoku.plans.models import Plan
 from shinchoku.plans.selectors import plan_for_fiscal_year
 from shinchoku.tenancy.selectors import municipality_get
@@ -41,11 +41,11 @@ class Command(BaseCommand):
         if plan is None:
             raise CommandError(f"{municipality.name} has no plan covering fiscal year {fiscal_year}")
         try:
-            cycle = cycle_open(plan=plan, fiscal_year=fiscal_year, due_date=due, by=None)
+            year = reporting_year_open(plan=plan, fiscal_year=fiscal_year, due_date=due, by=None)
         except CycleError as exc:
             raise CommandError(exc.message) from exc
         with scope(municipality=municipality):
-            count = cycle.plan.projects.count()
+            count = year.project_reports.count()
         self.stdout.write(
             f"{municipality.name} / {plan.name}: fiscal year {fiscal_year} opened, due {due.isoformat()}, "
             f"{count} projects"

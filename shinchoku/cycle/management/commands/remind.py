@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_scopes import scope
 
 from shinchoku import wareki
-from shinchoku.cycle.selectors import OUTSTANDING_STATES, CycleCompletion, cycle_completion, open_cycles
+from shinchoku.cycle.selectors import OUTSTANDING_STATES, CycleCompletion, cycle_completion, open_years
 from shinchoku.tenancy.models import Department, Membership, Municipality, Role
 from shinchoku.tenancy.selectors import municipality_get, municipality_list
 
@@ -42,10 +42,10 @@ def editor_emails(municipality: Municipality) -> dict[int, list[str]]:
 def reminder_text(
     *, municipality: Municipality, department: Department, completion: CycleCompletion, rows: list[Any]
 ) -> tuple[str, str]:
-    cycle = completion.cycle
+    reporting_year = completion.year
     days_left = completion.days_left
-    year = wareki.format_fiscal_year(cycle.fiscal_year)
-    due = wareki.format_date(cycle.due_date)
+    year = wareki.format_fiscal_year(reporting_year.fiscal_year)
+    due = wareki.format_date(reporting_year.due_date) if reporting_year.due_date else "（未定）"
     if days_left < 0:
         subject = f"【進行管理】{year}実績の報告の提出期限（{due}）を過ぎています"
         when = f"提出期限（{due}）を{-days_left}日過ぎています。"
@@ -55,7 +55,7 @@ def reminder_text(
     lines = [
         f"{department.name} ご担当者様",
         "",
-        f"{cycle.plan.name}の{year}実績の進行管理報告について、{when}",
+        f"{reporting_year.plan.name}の{year}実績の進行管理報告について、{when}",
         "次の個別事業計画の報告がまだ提出されていません。",
         "",
         *[f"・{row.project.name}（{row.state_label}）" for row in rows],
@@ -97,10 +97,11 @@ class Command(BaseCommand):
     def _remind(self, municipality: Municipality, today: dt.date | None, days_before: int, dry_run: bool) -> int:
         sent = 0
         emails: dict[int, list[str]] | None = None
-        for cycle in open_cycles(municipality=municipality):
-            completion = cycle_completion(cycle=cycle, today=today)
+        for year in open_years(municipality=municipality):
+            completion = cycle_completion(year=year, today=today)
             days_left = completion.days_left
-            head = f"{municipality.name} FY{cycle.fiscal_year} (due {cycle.due_date.isoformat()})"
+            due = year.due_date.isoformat() if year.due_date else "no due date"
+            head = f"{municipality.name} FY{year.fiscal_year} (due {due})"
             if days_left > days_before:
                 self.stdout.write(f"{head}: {days_left} days left, no reminders yet")
                 continue

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from shinchoku.documents.render import FORMATS, NoReportData, render_report
+from shinchoku.cycle.services.publication import NoSuchVersion, report_file
+from shinchoku.documents.render import FORMATS, NoReportData
 from shinchoku.tenancy.selectors import municipality_get
 
 
@@ -25,21 +26,38 @@ class Command(BaseCommand):
         parser.add_argument("--fiscal-year", type=int, required=True, help="evaluated fiscal year, e.g. 2023")
         parser.add_argument("--format", required=True, choices=FORMATS, help="output format")
         parser.add_argument("--out", type=Path, help="output file (default: the report's own file name)")
+        parser.add_argument(
+            "--version",
+            type=int,
+            dest="publication_version",
+            help="publication version of a published year (default: the latest; a year not published is a draft, 案)",
+        )
 
     def handle(
-        self, *args: Any, municipality: str, fiscal_year: int, format: str, out: Path | None, **options: Any
+        self,
+        *args: Any,
+        municipality: str,
+        fiscal_year: int,
+        format: str,
+        out: Path | None,
+        publication_version: int | None,
+        **options: Any,
     ) -> None:
         found = municipality_get(name=municipality)
         if found is None:
             fail(self, f"no municipality named {municipality!r}; import a report first")
             return
         try:
-            data, _content_type, filename = render_report(
-                municipality=found, fiscal_year=fiscal_year, format=format
+            drawn = report_file(
+                municipality=found, fiscal_year=fiscal_year, format=format, version=publication_version
             )
         except NoReportData as exc:
             fail(self, f"nothing to report for {municipality} fiscal year {fiscal_year}: {exc}")
             return
-        path = out if out is not None else Path(filename)
-        path.write_bytes(data)
-        self.stdout.write(f"wrote {path} ({len(data):,} bytes, {format})")
+        except NoSuchVersion as exc:
+            fail(self, str(exc))
+            return
+        path = out if out is not None else Path(drawn.filename)
+        path.write_bytes(drawn.data)
+        what = "draft (案)" if drawn.is_draft else f"publication version {drawn.version}"
+        self.stdout.write(f"wrote {path} ({len(drawn.data):,} bytes, {format}, {what})")

@@ -5,7 +5,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from shinchoku.interchange.management.commands._output import fail, summarize
+from shinchoku.interchange.management.commands._output import (
+    acting_user,
+    add_import_arguments,
+    fail,
+    summarize,
+)
 from shinchoku.interchange.services import ImportFileError, report_text_import
 
 
@@ -14,10 +19,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path, help="the report as UTF-8 text")
+        add_import_arguments(parser)
 
-    def handle(self, *args: Any, path: Path, **options: Any) -> None:
+    def handle(self, *args: Any, path: Path, replace: bool, as_user: str | None, **options: Any) -> None:
+        by = acting_user(self, as_user)
         try:
-            result = report_text_import(path=path)
+            result = report_text_import(path=path, by=by, replace=replace)
         except ImportFileError as exc:
             fail(self, str(exc))
             return

@@ -1,9 +1,5 @@
-"""The plan and its yearly report: every fact of a 進行管理報告書, across years and revisions.
-
-Structure (plan content, valid across years): Plan → Pillar → Policy → Project, with schedule rows and cells,
-indicators and their per-fiscal-year targets/actuals. Per evaluated fiscal year: ProgressReport (the document's
-own facts), ProjectReport (results, challenges, next-year plans, grade, non-B summary) and policies under
-consideration.
+"""The plan's structure, valid across years: Plan → Pillar → Policy → Project, with schedule rows and cells,
+indicators and their per-fiscal-year targets/actuals (the reporting year is in ``year.py``).
 
 Indicator values are effective-dated by plan revision: raising a target at a revision adds a row instead of
 overwriting, so the value the plan was adopted with stays in history.
@@ -22,7 +18,7 @@ from shinchoku.tenancy.models import Department, Municipality
 class GradeDefinition(models.Model):
     """One step of a municipality's grade scale (進捗状況): A–D by default, S/A/B/C or 評価不能 elsewhere."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="grades")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="grades")
     code = models.CharField("記号", max_length=16)
     description = models.CharField("意味", max_length=200)
     position = models.PositiveSmallIntegerField("並び順", default=0)
@@ -59,7 +55,7 @@ class ProjectTag(models.Model):
 
 
 class Plan(models.Model):
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="plans")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="plans")
     name = models.CharField("計画名", max_length=200)
     start_fiscal_year = models.PositiveSmallIntegerField("計画期間（開始年度）")
     end_fiscal_year = models.PositiveSmallIntegerField("計画期間（終了年度）")
@@ -82,7 +78,7 @@ class Plan(models.Model):
 
 
 class PlanRevision(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="revisions")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="revisions")
     revised_on = models.DateField("改定年月")  # month precision, day 1
     description = models.TextField("改定内容")
 
@@ -100,7 +96,7 @@ class PlanRevision(models.Model):
 class Pillar(models.Model):
     """暮らしのDX / 行政のDX / 産業のDX / 共通施策."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="pillars")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="pillars")
     name = models.CharField("名称", max_length=100)
     position = models.PositiveSmallIntegerField("並び順", default=0)
 
@@ -118,7 +114,7 @@ class Pillar(models.Model):
 class Policy(models.Model):
     """施策."""
 
-    pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="policies")
+    pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="policies")
     name = models.CharField("名称", max_length=200)
     position = models.PositiveSmallIntegerField("並び順", default=0)
 
@@ -133,10 +129,15 @@ class Policy(models.Model):
         return self.name
 
 
+class ProjectEnd(models.TextChoices):
+    DISCONTINUED = "discontinued", "廃止"
+    COMPLETED = "completed", "終了"
+
+
 class Project(models.Model):
     """個別事業計画: the unit that is managed and evaluated every year."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="projects")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="projects")
     pillar = models.ForeignKey(Pillar, on_delete=models.RESTRICT, related_name="projects")
     # Null for pillars whose projects have no policy (産業のDX in the seed).
     policy = models.ForeignKey(
@@ -153,7 +154,15 @@ class Project(models.Model):
     comprehensive_plan_area = models.CharField("総合計画の分野", max_length=200, blank=True, default="")
     comprehensive_plan_policy = models.CharField("総合計画の施策", max_length=200, blank=True, default="")
     added_in_revision = models.ForeignKey(
-        PlanRevision, on_delete=models.SET_NULL, null=True, blank=True, related_name="added_projects"
+        PlanRevision, on_delete=models.PROTECT, null=True, blank=True, related_name="added_projects"
+    )
+    # The project's lifetime in fiscal years; null = from the plan's start / to the plan's end. A project added
+    # at a revision starts later and is never pushed into an earlier year; a discontinued or completed one
+    # ends, stays in history and leaves later cycles.
+    first_fiscal_year = models.PositiveSmallIntegerField("開始年度", null=True, blank=True)
+    last_fiscal_year = models.PositiveSmallIntegerField("最終年度", null=True, blank=True)
+    end_reason = models.CharField(
+        "終了の理由", max_length=16, choices=ProjectEnd.choices, blank=True, default=""
     )
 
     objects = ScopedManager(municipality="plan__municipality")
@@ -161,10 +170,28 @@ class Project(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "個別事業計画"
         ordering = ["plan", "position"]
-        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="project_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="project_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(first_fiscal_year__isnull=True)
+                | models.Q(last_fiscal_year__isnull=True)
+                | models.Q(first_fiscal_year__lte=models.F("last_fiscal_year")),
+                name="project_years_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_reason="") | models.Q(last_fiscal_year__isnull=False),
+                name="project_end_has_year",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def is_active_in(self, fiscal_year: int) -> bool:
+        """True when the project is reported on in ``fiscal_year`` (within its own lifetime)."""
+        return (self.first_fiscal_year is None or self.first_fiscal_year <= fiscal_year) and (
+            self.last_fiscal_year is None or fiscal_year <= self.last_fiscal_year
+        )
 
 
 class ProjectDepartment(models.Model):
@@ -225,7 +252,7 @@ class Direction(models.TextChoices):
 class Indicator(models.Model):
     """目標指標 (KPI)."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="indicators")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="indicators")
     position = models.PositiveSmallIntegerField(default=0)
     name = models.CharField("指標名", max_length=300)
     unit = models.CharField("単位", max_length=20, blank=True, default="")
@@ -255,7 +282,7 @@ class IndicatorValue(models.Model):
     ``revision`` null means "as adopted"; the current value is the one of the latest revision.
     """
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
     kind = models.CharField(max_length=8, choices=ValueKind.choices)
     fiscal_year = models.PositiveSmallIntegerField("年度")
     value = models.DecimalField("値", max_digits=20, decimal_places=6)
@@ -293,174 +320,3 @@ class IndicatorValue(models.Model):
             return 0
         exponent = Decimal(str(number)).as_tuple().exponent
         return max(0, -int(exponent))
-
-
-class ProgressReport(models.Model):
-    """進行管理報告書 for one evaluated fiscal year: the document's own facts."""
-
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="progress_reports")
-    fiscal_year = models.PositiveSmallIntegerField("評価対象年度")
-    title = models.CharField("表題", max_length=300)
-    published_on = models.DateField("公表年月", null=True, blank=True)  # month precision, day 1
-    # Section 1 as [{"heading": str, "paragraphs": [str, ...]}, ...]
-    narrative = models.JSONField("本文（1 進行管理）", default=list, blank=True)
-
-    objects = ScopedManager(municipality="plan__municipality")
-
-    class Meta:
-        verbose_name = verbose_name_plural = "進行管理報告書"
-        ordering = ["plan", "fiscal_year"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "fiscal_year"], name="progress_report_unique_year")
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class ReportState(models.TextChoices):
-    """States of the review workflow (the transitions live in shinchoku.cycle.workflow)."""
-
-    DRAFT = "draft", "作成中"
-    SUBMITTED = "submitted", "提出済み"
-    RETURNED = "returned", "差戻し"
-    APPROVED = "approved", "承認済み"
-    PUBLISHED = "published", "公表済み"
-
-
-class ScheduleStatus(models.TextChoices):
-    """The department's reading of the schedule item (評価項目「スケジュール」); mapped to a grade in cycle.evaluation."""
-
-    AHEAD = "ahead", "計画より早い"
-    ON_SCHEDULE = "on_schedule", "計画どおり"
-    BEHIND = "behind", "計画より遅れ"
-    RECONSIDER = "reconsider", "再検討が必要"
-
-
-class ProjectReport(models.Model):
-    """One project's report for one evaluated fiscal year (results, challenges, next-year plans, grade).
-
-    ``grade`` is the final grade (HQ's decision, or the published one of an imported year); the department's
-    proposal and the rule-based suggestion sit beside it so a difference is visible and must be explained.
-    Writes go through shinchoku.cycle.services only.
-    """
-
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
-    fiscal_year = models.PositiveSmallIntegerField("評価対象年度")
-    state = models.CharField("状態", max_length=16, choices=ReportState.choices, default=ReportState.DRAFT)
-    grade = models.ForeignKey(
-        GradeDefinition,
-        on_delete=models.RESTRICT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="進捗状況",
-    )
-    # Ordered text items; lists of strings.
-    results = models.JSONField("主な取組と成果", default=list, blank=True)
-    challenges = models.JSONField("課題と今後の展開", default=list, blank=True)
-    next_year = models.JSONField("次年度 主な取組", default=list, blank=True)
-    non_b_summary = models.JSONField("進捗状況B以外の概要", default=list, blank=True)
-    schedule_status = models.CharField(
-        "スケジュールの進捗", max_length=16, choices=ScheduleStatus.choices, blank=True, default=""
-    )
-    department_grade = models.ForeignKey(
-        GradeDefinition,
-        on_delete=models.RESTRICT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="担当部署の評価",
-    )
-    # Computed by shinchoku.cycle.evaluation on every save; stored so history shows what HQ was shown.
-    suggested_grade = models.ForeignKey(
-        GradeDefinition,
-        on_delete=models.RESTRICT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="評価案",
-    )
-    rationale = models.TextField("評価案と異なる評価とした理由", blank=True, default="")
-    department_comment = models.TextField("担当部署のコメント", blank=True, default="")
-    hq_comment = models.TextField("情報化推進本部のコメント", blank=True, default="")
-    # Optimistic locking: every save through the services bumps it; a stale form is a conflict.
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager(municipality="project__plan__municipality")
-
-    class Meta:
-        verbose_name = verbose_name_plural = "個別事業計画の年度報告"
-        ordering = ["project__position", "fiscal_year"]
-        constraints = [
-            models.UniqueConstraint(fields=["project", "fiscal_year"], name="project_report_unique_year")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.project} ({self.fiscal_year})"
-
-
-class ResultTable(models.Model):
-    """A small table printed among the results (e.g. certificate counts with their total)."""
-
-    report = models.ForeignKey(ProjectReport, on_delete=models.CASCADE, related_name="result_tables")
-    position = models.PositiveSmallIntegerField(default=0)
-    after_item = models.IntegerField(default=-1)  # index into report.results; -1 = before the first item
-
-    objects = ScopedManager(municipality="report__project__plan__municipality")
-
-    class Meta:
-        ordering = ["report", "position"]
-
-    def __str__(self) -> str:
-        return f"{self.report_id} #{self.position}"
-
-
-class ResultTableRow(models.Model):
-    table = models.ForeignKey(ResultTable, on_delete=models.CASCADE, related_name="rows")
-    position = models.PositiveSmallIntegerField(default=0)
-    label = models.CharField(max_length=200)
-    value = models.DecimalField(max_digits=20, decimal_places=6)
-    decimals = models.PositiveSmallIntegerField(default=0)
-    unit = models.CharField(max_length=20, blank=True, default="")
-    is_total = models.BooleanField(default=False)
-
-    objects = ScopedManager(municipality="table__report__project__plan__municipality")
-
-    class Meta:
-        ordering = ["table", "position"]
-
-    def __str__(self) -> str:
-        return f"{self.label} {self.value}{self.unit}"
-
-    def as_number(self) -> int | float:
-        return int(self.value) if self.decimals == 0 else float(round(self.value, self.decimals))
-
-
-class PolicyUnderConsideration(models.Model):
-    """個別事業計画を検討中の施策, as reported for one fiscal year."""
-
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="policies_under_consideration")
-    fiscal_year = models.PositiveSmallIntegerField("評価対象年度")
-    pillar = models.ForeignKey(Pillar, on_delete=models.RESTRICT, related_name="under_consideration")
-    policy = models.ForeignKey(
-        Policy, on_delete=models.RESTRICT, null=True, blank=True, related_name="under_consideration"
-    )
-    title = models.CharField("名称", max_length=200)
-    text = models.JSONField("状況", default=list, blank=True)  # ordered text items
-    position = models.PositiveSmallIntegerField(default=0)
-
-    objects = ScopedManager(municipality="plan__municipality")
-
-    class Meta:
-        verbose_name = verbose_name_plural = "個別事業計画を検討中の施策"
-        ordering = ["plan", "fiscal_year", "position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["plan", "fiscal_year", "pillar", "title"], name="uc_unique_title"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
