@@ -6,9 +6,10 @@ Both end in ``document_load`` (one transaction), so a file either loads whole or
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
-from shinchoku.importing.report_text import ReportFormatError, parse_report_text
+from shinchoku.importing.report_text import ReportFormatError, parse_report
 from shinchoku.interchange.document import Document
 from shinchoku.interchange.load import LoadResult, document_load
 from shinchoku.interchange.validation import DocumentError
@@ -29,12 +30,17 @@ def read_text_file(path: Path) -> str:
         raise ImportFileError(f"{path}: expected UTF-8 text, found an undecodable byte at offset {exc.start}") from exc
 
 
-def report_text_import(*, path: Path) -> LoadResult:
+def report_text_import(*, path: Path, warn: Callable[[str], None] | None = None) -> LoadResult:
+    """``warn`` receives ``FILE:LINE: …`` for each text the parser kept as written but could not read."""
     text = read_text_file(path)
     try:
-        document = parse_report_text(text, source=str(path))
+        parsed = parse_report(text, source=str(path))
     except ReportFormatError as exc:
         raise ImportFileError(str(exc)) from exc
+    for warning in parsed.warnings:
+        if warn is not None:
+            warn(str(warning))
+    document = parsed.document
     try:
         return document_load(document=document)
     except DocumentError as exc:

@@ -17,7 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, path: Path, **options: Any) -> None:
         try:
-            result = report_text_import(path=path)
+            # Warnings go to stderr and keep exit code 0: the file loaded, with some text kept as written.
+            result = report_text_import(path=path, warn=lambda message: self.stderr.write(f"warning: {message}"))
         except ImportFileError as exc:
             fail(self, str(exc))
             return
