@@ -6,8 +6,12 @@ year's report of the same form parses too. See ``tests/importing/test_report_tex
 and ``tests/importing/test_report_variants.py`` for the conversion variants and malformed input it handles.
 
 Layout: this module assembles the document; ``cover.py`` reads the cover, 目次 and section 1, ``summary.py``
-section 2 (grade tables), ``sheets.py`` section 3 (project sheets), ``text.py`` cell text and HTML fragments,
-``base.py`` the shared line handling and errors.
+section 2 (grade tables), ``sheets.py`` section 3 (project sheets), ``indicators.py`` the indicators of a sheet
+(numeric tables and the text-form block), ``actuals.py`` the forms of a text-form target and its actual,
+``text.py`` cell text and HTML fragments, ``base.py`` the shared line handling, errors and warnings.
+
+``parse_report`` returns the document with its warnings: text a later year's report adds that is kept as written
+(an indicator's note, the project's results) because it could not be read as data.
 """
 
 from __future__ import annotations
