@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from shinchoku.importing.errors import ReportFormatError
+from shinchoku.importing.errors import ReportFormatError, ReportWarning
 from shinchoku.importing.text import collapse, key
 
 # Markdown a converter may wrap a heading or the cover in (``# 1 …``, ``**令和6…``); only on lines without cells.
@@ -39,9 +39,24 @@ class ParserBase:
         # Line-for-line normalisation only: error messages must keep pointing at the input's own lines.
         self.lines = [_normalise(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
         self.fiscal_year = 0
+        self.warnings: list[ReportWarning] = []
 
     def error(self, line: int | None, expected: str, found: str) -> ReportFormatError:
         return ReportFormatError(expected, found, line=line, source=self.source)
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append(ReportWarning(self.source, line, message))
+
+    def line_with(self, text: str, start: int, end: int) -> int:
+        """The 1-based line in ``start..end`` holding ``text`` (a cell's item), for a warning that names it.
+
+        Items of a cell lose their line when a page break splits the cell; the text itself finds it again.
+        """
+        wanted = key(text)[:12]
+        for n in range(start, min(end, len(self.lines)) + 1):
+            if wanted and wanted in key(self.lines[n - 1]):
+                return n
+        return start
 
     def eof(self, expected: str) -> ReportFormatError:
         return self.error(len(self.lines), expected, "end of file")

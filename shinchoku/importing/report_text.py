@@ -6,17 +6,22 @@ year's report of the same form parses too. See ``tests/importing/test_report_tex
 and ``tests/importing/test_report_variants.py`` for the conversion variants and malformed input it handles.
 
 Layout: this module assembles the document; ``cover.py`` reads the cover, 目次 and section 1, ``summary.py``
-section 2 (grade tables), ``sheets.py`` section 3 (project sheets), ``text.py`` cell text and HTML fragments,
-``base.py`` the shared line handling and errors.
+section 2 (grade tables), ``sheets.py`` section 3 (project sheets), ``indicators.py`` the indicators of a sheet
+(numeric tables and the text-form block), ``actuals.py`` the forms of a text-form target and its actual,
+``text.py`` cell text and HTML fragments, ``base.py`` the shared line handling, errors and warnings.
+
+``parse_report`` returns the document with its warnings: text a later year's report adds that is kept as written
+(an indicator's note, the project's results) because it could not be read as data.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
+from dataclasses import dataclass
 
 from shinchoku.importing.cover import CoverParser
-from shinchoku.importing.errors import ReportFormatError
+from shinchoku.importing.errors import ReportFormatError, ReportWarning
+from shinchoku.importing.indicators import IndicatorParser
 from shinchoku.importing.sheets import Sheet, SheetParser
 from shinchoku.importing.summary import Entry, SummaryParser
 from shinchoku.importing.text import Table, clean_name, collapse, key, parse_value
@@ -24,17 +29,15 @@ from shinchoku.interchange.document import (
     FORMAT,
     ComprehensivePlanDoc,
     Document,
-    IndicatorDoc,
     ProjectDoc,
     ResultTableDoc,
     ResultTableRowDoc,
 )
-from shinchoku.wareki import parse_era_year
 
 _PLAN_POLICY = re.compile(r"[0-9０-９]+\s*[-－‐―−]\s*[0-9０-９]+")
 
 
-class _Parser(CoverParser, SummaryParser, SheetParser):
+class _Parser(CoverParser, SummaryParser, SheetParser, IndicatorParser):
     # --- top-level structure ---------------------------------------------------------------------------
 
     def parse(self) -> Document:
@@ -128,6 +131,7 @@ class _Parser(CoverParser, SummaryParser, SheetParser):
             return sheet.contents[kind].texts() if kind in sheet.contents else []
 
         results = sheet.contents["results"]
+        indicators, leftovers = self.indicators(sheet)
         return {
             "name": name,
             "pillar": entry.pillar,
@@ -138,104 +142,15 @@ class _Parser(CoverParser, SummaryParser, SheetParser):
             "vision": "\n".join(items("vision")),
             "comprehensive_plan": _plan_link(" ".join(items("plan_link"))),
             "schedule": sheet.schedule,
-            "indicators": self.indicators(sheet),
+            "indicators": indicators,
             "grade": entry.grade,
-            "results": results.texts(),
+            # Appended, so the result tables' ``after`` indexes still point at the items they follow.
+            "results": results.texts() + leftovers,
             "result_tables": [t for t in map(_result_table, results.tables) if t is not None],
             "challenges": items("challenges"),
             "next_year": items("next_year"),
             "non_b_summary": entry.non_b_summary,
         }
-
-    def indicators(self, sheet: Sheet) -> list[IndicatorDoc]:
-        found: list[IndicatorDoc] = []
-        for ind in sheet.indicators:
-            values = [*ind.targets.values(), *ind.actuals.values()]
-            units = {u for _, u, _ in values if u}
-            if len(units) > 1:
-                raise self.error(
-                    ind.line, f"one unit for the indicator {ind.name!r}", " / ".join(sorted(units))
-                )
-            qualifier = next((q for _, _, q in ind.targets.values() if q), None)
-            found.append(
-                _indicator_doc(
-                    ind.name,
-                    units.pop() if units else "",
-                    qualifier,
-                    _footnote(ind.marker, sheet.footnotes),
-                    {y: v for y, (v, _, _) in ind.targets.items()},
-                    {y: v for y, (v, _, _) in ind.actuals.items()},
-                )
-            )
-        if "kpi_text" in sheet.contents:
-            found.extend(self.free_text_indicators(sheet))
-        return found
-
-    def free_text_indicators(self, sheet: Sheet) -> list[IndicatorDoc]:
-        """``令和6（2024）年度末までに次の目標を達成します。 ・<name> 20件以上 ・…``: one target per bullet."""
-        n = sheet.content_lines["kpi_text"]
-        year: int | None = None
-        found: list[IndicatorDoc] = []
-        for item in sheet.contents["kpi_text"].items:
-            tokens = item.text.split(" ")
-            split = next(
-                (
-                    (" ".join(tokens[:i]), parse_value(" ".join(tokens[i:])))
-                    for i in range(len(tokens) - 1, 0, -1)
-                    if parse_value(" ".join(tokens[i:]))
-                ),
-                None,
-            )
-            if split is None or split[1] is None:
-                if parse_era_year(item.text) is not None and not found:
-                    year = parse_era_year(item.text)
-                    continue
-                raise self.error(n, "an indicator name followed by a target such as 20件以上", item.text)
-            if year is None:
-                raise self.error(
-                    n, "the target year such as 令和6（2024）年度末までに before the targets", item.text
-                )
-            value = split[1]
-            found.append(
-                _indicator_doc(
-                    clean_name(split[0]), value.unit, value.qualifier, None, {year: value.number}, {}
-                )
-            )
-        return found
-
-
-def _indicator_doc(
-    name: str,
-    unit: str,
-    qualifier: str | None,
-    note: str | None,
-    targets: dict[int, int | float],
-    actuals: dict[int, int | float],
-) -> IndicatorDoc:
-    # "lower" when the target says so (以下/未満) or the yearly targets only go down; otherwise "higher".
-    ordered = [targets[y] for y in sorted(targets)]
-    falling = (
-        len(ordered) > 1 and all(a >= b for a, b in itertools.pairwise(ordered)) and ordered[0] > ordered[-1]
-    )
-    lower = qualifier in ("以下", "未満") or falling
-    return {
-        "name": name,
-        "unit": unit,
-        "direction": "lower" if lower else "higher",
-        "qualifier": qualifier,
-        "note": note,
-        "targets": {str(y): v for y, v in sorted(targets.items())},
-        "actuals": {str(y): v for y, v in sorted(actuals.items())},
-    }
-
-
-def _footnote(marker: str | None, footnotes: list[str]) -> str | None:
-    if marker is None:
-        return None
-    exact = [f for f in footnotes if f.startswith(marker) and not f[len(marker) : len(marker) + 1].isdigit()]
-    if exact:
-        return exact[0]
-    return footnotes[0] if len(footnotes) == 1 else None
 
 
 def _plan_link(text: str) -> ComprehensivePlanDoc | None:
@@ -276,12 +191,25 @@ def _result_table(table: Table) -> ResultTableDoc | None:
     return doc
 
 
-def parse_report_text(text: str, *, source: str = "<text>") -> Document:
-    """Parse the text form of a progress report into a ``shinchoku-report/1`` document.
+@dataclass(frozen=True)
+class ParseResult:
+    document: Document
+    warnings: list[ReportWarning]  # in line order; each says where the text not understood was kept
+
+
+def parse_report(text: str, *, source: str = "<text>") -> ParseResult:
+    """Parse the text form of a progress report into a ``shinchoku-report/1`` document and its warnings.
 
     Raises ReportFormatError (with the 1-based line) when the text does not have the report's structure.
     """
-    return _Parser(text, source).parse()
+    parser = _Parser(text, source)
+    document = parser.parse()
+    return ParseResult(document, sorted(parser.warnings, key=lambda w: w.line))
 
 
-__all__ = ["ReportFormatError", "parse_report_text"]
+def parse_report_text(text: str, *, source: str = "<text>") -> Document:
+    """The document of ``parse_report``, for callers that do not show warnings."""
+    return parse_report(text, source=source).document
+
+
+__all__ = ["ParseResult", "ReportFormatError", "ReportWarning", "parse_report", "parse_report_text"]

@@ -28,9 +28,13 @@ _FISCAL_YEAR_CELL = re.compile(r"^" + ERA_YEAR + r"年度(?:以降)?$")
 _EFFORTS = r"主な取り?組み?"
 _RESULTS_LABEL = re.compile(r"^(?:" + ERA_YEAR + r"年度の?)?" + _EFFORTS + r"(?:と|及び)成果$")
 _NEXT_YEAR_LABEL = re.compile(r"^(?:" + ERA_YEAR + r"年度の?|次年度の?)?" + _EFFORTS + r"$")
-_TAG = re.compile(r"^\S{1,4}重点$")
+# ``国重点``, ``市重点``, ``県重点``; ``新規`` / ``【新規】`` marks a project added at a revision (改定).
+_TAG = re.compile(r"^(?:\S{0,4}重点|新規|【[^】\s]{1,6}】)$")
+# The row of actuals a later report adds under a text-form 目標指標: ``実績``, ``R7(2025)年度実績``, ``目標指標の実績``.
+_KPI_ACTUALS_LABEL = re.compile(r"^(?:" + ERA_YEAR + r"年度(?:末)?の?)?(?:目標指標の?)?実績値?$")
+_KPI_KINDS = ("kpi_text", "kpi_actuals")
 _FOOTNOTE_MARK = re.compile(r"\s*[（(]\s*(※\d*)\s*[）)]\s*$|\s*(※\d*)\s*$")
-_TEXT_ROWS = ("overview", "vision", "plan_link", "kpi_text", "results", "challenges", "next_year")
+_TEXT_ROWS = ("overview", "vision", "plan_link", "kpi_text", "kpi_actuals", "results", "challenges", "next_year")
 
 
 def label_kind(k: str) -> str | None:
@@ -76,6 +80,8 @@ class Sheet:
     departments: list[str] | None = None
     contents: dict[str, CellContent] = field(default_factory=dict)
     content_lines: dict[str, int] = field(default_factory=dict)
+    content_ends: dict[str, int] = field(default_factory=dict)  # last line of a row continued after a page break
+    kpi_table: list[tuple[int, list[str]]] = field(default_factory=list)  # rows of a table under 目標指標
     years: list[tuple[int, int]] = field(default_factory=list)  # (column index, fiscal year)
     schedule: list[ScheduleRowDoc] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
@@ -95,7 +101,7 @@ def _strip_row_number(cells: list[str]) -> list[str]:
 
 def _is_label_row(cells: list[str]) -> bool:
     head = key(cells[0])
-    if label_kind(head):
+    if label_kind(head) or _KPI_ACTUALS_LABEL.match(head):
         return True
     return bool(head) and len(cells) > 1 and key(cells[1]) in ("目標", "実績")
 
@@ -180,7 +186,7 @@ class SheetParser(ParserBase):
         tokens = heading.split(" ")
         tags: list[str] = []
         while len(tokens) > 1 and _TAG.match(tokens[-1]):
-            tags.insert(0, tokens.pop())
+            tags.insert(0, tokens.pop().strip("【】"))  # the brackets are print decoration, not the tag
         return Sheet(clean_name(" ".join(tokens)), tags, n, heading, pillar)
 
     def sheet_row(self, sheet: Sheet, n: int, cells: list[str]) -> None:
@@ -189,6 +195,8 @@ class SheetParser(ParserBase):
         if not sheet.first_row:
             sheet.first_row = collapse(" ".join(c for c in cells if c.strip()))
         second = key(cells[1]) if len(cells) > 1 else ""
+        if kind is None and sheet.last in _KPI_KINDS and self.kpi_row(sheet, n, cells, head, second):
+            return
         if kind is None and head and second == "目標":
             sheet.indicators.append(self.indicator_row(sheet, n, cells, cells[0]))
             sheet.last = "indicator"
@@ -204,6 +212,7 @@ class SheetParser(ParserBase):
                 self.schedule_row(sheet, n, cells)
             elif sheet.last in _TEXT_ROWS:
                 sheet.contents[sheet.last].extend(self.cell_content(cells[1:]))
+                sheet.content_ends[sheet.last] = n
             elif any(c.strip() for c in cells):
                 raise self.error(
                     n, "a row label of a project sheet (担当部署, 事業概要, スケジュール, …)", cells[1]
@@ -244,7 +253,22 @@ class SheetParser(ParserBase):
                         cells[0].strip(),
                     )
             sheet.contents[kind] = self.cell_content(cells[1:])
-            sheet.content_lines[kind] = n
+            sheet.content_lines[kind] = sheet.content_ends[kind] = n
+
+    def kpi_row(self, sheet: Sheet, n: int, cells: list[str], head: str, second: str) -> bool:
+        """A row under a text-form 目標指標: its 実績 row, or a row of a table of actuals. False: another row."""
+        if _KPI_ACTUALS_LABEL.match(head) or (not head and _KPI_ACTUALS_LABEL.match(second) and second):
+            values = cells[1:] if head else cells[2:]
+            # Under a text-form block there is no 目標 row above, so 実績 opens the block's actuals row.
+            sheet.contents["kpi_actuals"] = self.cell_content(values)
+            sheet.content_lines["kpi_actuals"] = sheet.content_ends["kpi_actuals"] = n
+            sheet.last = "kpi_actuals"
+            return True
+        filled = [c for c in cells if c.strip()]
+        if head or len(filled) < 2:
+            return False
+        sheet.kpi_table.append((n, filled))
+        return True
 
     def cell_content(self, cells: list[str]) -> CellContent:
         """Text of a row's value cells: usually one cell; further cells that only repeat a table are dropped."""

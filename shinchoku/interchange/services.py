@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from shinchoku.cycle.errors import CycleError, NotPermitted
 from shinchoku.cycle.services.imports import ImportRefused, year_import
-from shinchoku.importing.report_text import ReportFormatError, parse_report_text
+from shinchoku.importing.report_text import ReportFormatError, parse_report
 from shinchoku.interchange.document import Document
 from shinchoku.interchange.load import LoadResult
 from shinchoku.interchange.validation import DocumentError
@@ -52,12 +53,19 @@ def _import(document: Document, *, path: Path, sha256: str, by: Any, replace: bo
         raise ImportFileError(f"{path}: refused: {exc.message}") from exc
 
 
-def report_text_import(*, path: Path, by: Any = None, replace: bool = False) -> LoadResult:
+def report_text_import(
+    *, path: Path, by: Any = None, replace: bool = False, warn: Callable[[str], None] | None = None
+) -> LoadResult:
+    """``warn`` receives ``FILE:LINE: …`` for each text the parser kept as written but could not read."""
     text, sha256 = read_file(path)
     try:
-        document = parse_report_text(text, source=str(path))
+        parsed = parse_report(text, source=str(path))
     except ReportFormatError as exc:
         raise ImportFileError(str(exc)) from exc
+    for warning in parsed.warnings:
+        if warn is not None:
+            warn(str(warning))
+    document = parsed.document
     try:
         return _import(document, path=path, sha256=sha256, by=by, replace=replace, kind="report_text")
     except DocumentError as exc:

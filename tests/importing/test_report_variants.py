@@ -14,6 +14,9 @@ Decisions (also stated in the tests that pin them):
   the grade (the fact the report is about) is kept and the summary is empty. The summary is prose around the
   grade; refusing the whole report for its absence would lose every other fact.
 * 該当なし under 個別事業計画を検討中の施策 means "no such policy", not a policy named 該当なし.
+
+The variants of the later years' reports (FY2024 results, the final year) are in
+``test_report_variants_later_years.py``.
 """
 
 from __future__ import annotations
@@ -571,3 +574,4 @@ def test_an_indicator_row_with_more_values_than_years(text: str) -> None:
     e = fails(bad)
     assert e.line == line_no(bad, "\t実績\t—\t546 時間")
     assert e.expected == "at most 5 values, one per fiscal year of the スケジュール"
+

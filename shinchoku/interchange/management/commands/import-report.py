@@ -24,7 +24,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, path: Path, replace: bool, as_user: str | None, **options: Any) -> None:
         by = acting_user(self, as_user)
         try:
-            result = report_text_import(path=path, by=by, replace=replace)
+            # Warnings go to stderr and keep exit code 0: the file loaded, with some text kept as written.
+            result = report_text_import(
+                path=path, by=by, replace=replace, warn=lambda message: self.stderr.write(f"warning: {message}")
+            )
         except ImportFileError as exc:
             fail(self, str(exc))
             return
