@@ -141,7 +141,7 @@ def document_build(*, municipality: Municipality, fiscal_year: int, plan: Plan |
             ],
         },
         "report": {
-            "title": progress_report.title if progress_report else "",
+            "title": progress_report.title if progress_report else ReportingYear.default_title(plan, fiscal_year),
             "fiscal_year": fiscal_year,
             "published": _month(progress_report.published_on) if progress_report else None,
             "status": "published" if progress_report is not None and progress_report.is_published else "draft",

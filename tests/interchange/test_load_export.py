@@ -173,3 +173,20 @@ def test_it_keeps_another_municipality_apart(kashiwazaki: Municipality, seed_doc
         assert not Project.objects.filter(plan__municipality=other).exists()
     with scope(municipality=other):
         assert {p.plan.municipality_id for p in Project.objects.select_related("plan")} == {other.pk}
+
+
+def test_it_round_trips_every_year_of_the_plan(kashiwazaki: Municipality) -> None:
+    """Export → import of every year (FY2021 … FY2025) into an empty municipality → the same exports."""
+    with scope(municipality=kashiwazaki):
+        exported = {fy: document_build(municipality=kashiwazaki, fiscal_year=fy) for fy in range(2021, 2026)}
+    for document in exported.values():
+        copied = copy.deepcopy(document)
+        copied["municipality"] = "見附市"
+        year_import(by=None, document=copied)
+    mitsuke = Municipality.objects.get(name="見附市")
+    with scope(municipality=mitsuke):
+        again = {fy: document_build(municipality=mitsuke, fiscal_year=fy) for fy in range(2021, 2026)}
+        states = {y.fiscal_year: y.state for y in ReportingYear.objects.all()}
+    for fy, document in exported.items():
+        assert {**again[fy], "municipality": "柏崎市"} == document, fy
+    assert states == {2021: "imported", 2022: "imported", 2023: "published", 2024: "imported", 2025: "imported"}

@@ -39,14 +39,6 @@ from shinchoku.plans.models import (
 )
 
 
-def progress_report_title(*, plan: Plan, fiscal_year: int) -> str:
-    """The document's house-style title: 令和6（2024）年度 柏崎市DX推進計画 進行管理報告書（令和5（2023）年度実績分）."""
-    return (
-        f"{wareki.format_fiscal_year(fiscal_year + 1)} {plan.name} 進行管理報告書"
-        f"（{wareki.format_fiscal_year(fiscal_year)}実績分）"
-    )
-
-
 def year_lock(*, plan: Plan, fiscal_year: int) -> ReportingYear | None:
     """The year's row, locked (SELECT … FOR UPDATE) for a state change; None when it does not exist yet.
 
@@ -67,7 +59,7 @@ def year_create(
             f"（{wareki.format_fiscal_year(plan.start_fiscal_year)}〜{wareki.format_fiscal_year(plan.end_fiscal_year)}）の外です。",
             field="fiscal_year",
         )
-    fields.setdefault("title", progress_report_title(plan=plan, fiscal_year=fiscal_year))
+    fields.setdefault("title", ReportingYear.default_title(plan, fiscal_year))
     year = ReportingYear.objects.create(plan=plan, fiscal_year=fiscal_year, state=transition.target, **fields)
     audit_record(
         municipality=plan.municipality_id, by=by, action=transition.audit_action, obj=year,

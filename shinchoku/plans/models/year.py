@@ -111,6 +111,16 @@ class ReportingYear(FSMModelMixin, models.Model):
         """The only way to change ``state``; called by the workflow after it checked the transition table."""
         return target
 
+    @staticmethod
+    def default_title(plan: Plan, fiscal_year: int) -> str:
+        """The house-style title: 令和6（2024）年度 柏崎市DX推進計画 進行管理報告書（令和5（2023）年度実績分）."""
+        from shinchoku import wareki
+
+        return (
+            f"{wareki.format_fiscal_year(fiscal_year + 1)} {plan.name} 進行管理報告書"
+            f"（{wareki.format_fiscal_year(fiscal_year)}実績分）"
+        )
+
 
 class ReportState(models.TextChoices):
     """States of the review workflow (the transitions live in shinchoku.cycle.workflow)."""
