@@ -122,7 +122,7 @@ def test_it_xlsx_inverts_the_rate_when_lower_is_better(seed_document: Document) 
 
     indicator = seed_document["projects"][15]["indicators"][0]  # 決裁文書の電子化率 60% → 31.7%
     indicator["direction"] = "lower"
-    data, _, _ = render_document(seed_document, "xlsx")
+    data, _, _ = render_document(seed_document, "xlsx", draft=False)
     sheet = openpyxl.load_workbook(BytesIO(data))["目標指標"]
     row = next(
         r for r in sheet.iter_rows(min_row=2, values_only=True) if r[2] == indicator["name"] and r[3] == 2023

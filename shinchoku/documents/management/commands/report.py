@@ -1,7 +1,8 @@
-"""``shinchoku report --municipality 柏崎市 --fiscal-year 2023 --format pdf [--out FILE]``."""
+"""``shinchoku report --municipality 柏崎市 --fiscal-year 2023 --format pdf [--out FILE] [--draft|--no-draft]``."""
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,22 @@ class Command(BaseCommand):
         parser.add_argument("--fiscal-year", type=int, required=True, help="evaluated fiscal year, e.g. 2023")
         parser.add_argument("--format", required=True, choices=FORMATS, help="output format")
         parser.add_argument("--out", type=Path, help="output file (default: the report's own file name)")
+        parser.add_argument(
+            "--draft",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="mark every page 案 (default: when the year is not published)",
+        )
 
     def handle(
-        self, *args: Any, municipality: str, fiscal_year: int, format: str, out: Path | None, **options: Any
+        self,
+        *args: Any,
+        municipality: str,
+        fiscal_year: int,
+        format: str,
+        out: Path | None,
+        draft: bool | None,
+        **options: Any,
     ) -> None:
         found = municipality_get(name=municipality)
         if found is None:
@@ -35,7 +49,7 @@ class Command(BaseCommand):
             return
         try:
             data, _content_type, filename = render_report(
-                municipality=found, fiscal_year=fiscal_year, format=format
+                municipality=found, fiscal_year=fiscal_year, format=format, draft=draft
             )
         except NoReportData as exc:
             fail(self, f"nothing to report for {municipality} fiscal year {fiscal_year}: {exc}")
