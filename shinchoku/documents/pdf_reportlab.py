@@ -270,6 +270,7 @@ def _overview_table(ov: PillarOverview, report: ReportModel, width: float, st: S
     # (longTableOptimize keeps the first layout's heights), since the continued policy may be taller.
     made = table(data, widths, style, repeat=1, cls=OverviewTable, spaceAfter=0.8 * EM, splitInRow=0,
                  longTableOptimize=0)  # fmt: skip
+    assert isinstance(made, OverviewTable)
     made.continued = continued
     return made
 

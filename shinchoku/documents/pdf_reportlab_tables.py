@@ -10,7 +10,7 @@ visible seam, so each piece is wrapped a bounded number of times and the time gr
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
@@ -31,7 +31,6 @@ from shinchoku.documents.pdf_reportlab_styles import (
 SPLIT_IN_ROW = 3 * BASE  # a row may split inside when at least this much of it fits (long cells)
 SMALL_PAD_V = 0.15 * 9
 SMALL_PAD_H = 0.3 * 9
-T = TypeVar("T", bound=Table)
 CHUNK = 4  # flowables per table of a stack: few, so that splitting one at a page break stays cheap
 LINES = 10  # a text of more lines is one paragraph per line
 
@@ -57,9 +56,9 @@ def table(
     widths: list[float],
     style: TableStyle,
     repeat: int = 0,
-    cls: type[T] = Table,  # type: ignore[assignment]
+    cls: type[Table] = Table,
     **kw: Any,
-) -> T:
+) -> Table:
     kw.setdefault("splitInRow", SPLIT_IN_ROW)
     made = cls(data, colWidths=widths, style=style, repeatRows=repeat, **kw)
     made.setStyle([("FONT", (0, 0), (-1, -1), FONT, BASE)])  # empty cells: no Helvetica in the PDF
