@@ -43,6 +43,7 @@ LATIN_FONT = "游ゴシック"
 HEADER_SHADE = "E4EBF4"
 CONTENT_WIDTH = Mm(178)
 LABEL_WIDTH = Mm(38)  # the label column of a project sheet
+HEADING_STYLE_IDS = {1: "Heading1", 2: "Heading2", 3: "Heading3"}  # python-docx's default template
 CORE_PROPERTY_LIMIT = 255  # characters; python-docx refuses a longer title or author
 DRAFT_COLOR = "B03A2E"
 
@@ -190,7 +191,9 @@ def _cell(
 
 
 def _table(document: Any, rows: int, cols: int, widths: Sequence[int] | None = None) -> Table:
-    table = document.add_table(rows=rows, cols=cols)
+    # Not document.add_table: it measures the last section for the width, an XPath over the whole body
+    # per table (quadratic in the number of projects). The width is the content width, known here.
+    table = document._body.add_table(rows, cols, CONTENT_WIDTH)
     _grid_style(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -237,7 +240,9 @@ def _bullets(container: Any, items: list[TextItem] | list[str], size: float | No
 
 
 def _heading(document: Any, text: str, level: int) -> Paragraph:
-    paragraph = document.add_heading(level=level)
+    paragraph = document.add_paragraph()
+    # By id: add_heading looks the style up by name in the styles part (an XPath) for every heading.
+    paragraph._p.style = HEADING_STYLE_IDS[level]
     add_run(paragraph, text)
     return paragraph
 

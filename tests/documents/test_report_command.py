@@ -54,3 +54,13 @@ def test_it_fails_with_exit_code_2(
     assert exit_info.value.code == 2
     assert message in stderr.getvalue()
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_it_marks_the_file_a_draft_when_asked(kashiwazaki: Municipality, tmp_path: Path) -> None:
+    # The seed year was imported from a published report: unmarked unless --draft says otherwise.
+    plain, draft = tmp_path / "plain.html", tmp_path / "draft.html"
+    call_command("report", municipality="柏崎市", fiscal_year=2023, format="html", out=plain, stdout=StringIO())
+    call_command("report", municipality="柏崎市", fiscal_year=2023, format="html", out=draft, draft=True,
+                 stdout=StringIO())  # fmt: skip
+    assert "<title>（案）" not in plain.read_text(encoding="utf-8")
+    assert "<title>（案）" in draft.read_text(encoding="utf-8")

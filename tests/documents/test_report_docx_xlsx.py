@@ -129,3 +129,11 @@ def test_it_xlsx_inverts_the_rate_when_lower_is_better(seed_document: Document) 
     )
     assert row[7] == pytest.approx(60 / 31.7)
     assert row[10] == "低いほど良い"
+
+
+def test_it_docx_gives_every_picture_its_own_drawing_id(rendered: dict[str, Rendered]) -> None:
+    # The ids come from a counter (python-docx's add_picture searched the document for each picture).
+    document = docx.Document(BytesIO(rendered["docx"].data))
+    ids = [shape._inline.docPr.get("id") for shape in document.inline_shapes]
+    assert len(ids) >= 5 and len(set(ids)) == len(ids)
+    assert all(i is not None and int(i) > 0 for i in ids)
