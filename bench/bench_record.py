@@ -85,7 +85,7 @@ def main() -> None:
             for format in FORMATS:
                 publication_file(publication=publication, format=format)
         drawn = time.perf_counter()
-        render_document(publication.document, "pdf")  # type: ignore[arg-type]
+        render_document(publication.document, "pdf", draft=False)  # type: ignore[arg-type]
         redrawn = time.perf_counter()
         report_file(municipality=municipality, fiscal_year=2024, format="pdf")
         served = time.perf_counter()

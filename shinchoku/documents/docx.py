@@ -5,12 +5,17 @@ in when the file is opened: ``updateFields`` is set); real tables (the policy ce
 page numbers in the footer; the East Asian font set on every run (``w:eastAsia``, see :func:`set_run_font`).
 
 Charts: a PNG drawn with Pillow (a WeasyPrint dependency, so always installed) and the values in a table
-beside it; when Pillow or the font is unavailable the chart is left out and the table remains.
+beside it; when Pillow or the font is unavailable the chart is left out and the table remains. Pictures get
+their drawing ids from a counter (:class:`Pictures`): python-docx's ``add_picture`` searches the whole
+document for a free id each time, which made a large plan quadratic.
+
+Every text goes through :func:`add_run`, which drops the characters XML forbids (``safety.clean_text``);
+core properties are cut to the 255 characters the format allows. A draft has 案 in the header of every
+section and 「（案）」 before its title.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from io import BytesIO
 from typing import Any
@@ -21,7 +26,9 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.oxml.shape import CT_Inline
+from docx.shape import InlineShape
+from docx.shared import Length, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -29,12 +36,16 @@ from docx.text.run import Run
 from shinchoku.documents.chart_png import indicator_png
 from shinchoku.documents.charts import chart_title
 from shinchoku.documents.model import IndicatorView, ProjectSheet, ReportModel, TextItem
+from shinchoku.documents.safety import DRAFT_MARK, DRAFT_NOTICE, clean_text, clip, draft_title
 
 EAST_ASIA_FONT = "游ゴシック"  # present on Windows 8.1+ and macOS; LibreOffice substitutes a Japanese gothic
 LATIN_FONT = "游ゴシック"
 HEADER_SHADE = "E4EBF4"
 CONTENT_WIDTH = Mm(178)
 LABEL_WIDTH = Mm(38)  # the label column of a project sheet
+HEADING_STYLE_IDS = {1: "Heading1", 2: "Heading2", 3: "Heading3"}  # python-docx's default template
+CORE_PROPERTY_LIMIT = 255  # characters; python-docx refuses a longer title or author
+DRAFT_COLOR = "B03A2E"
 
 
 # --------------------------------------------------------------------------------------------- low-level helpers
@@ -79,7 +90,6 @@ def set_run_font(run: Run, *, bold: bool | None = None, size: float | None = Non
     return run
 
 
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SPACE = qn("xml:space")
 
 
@@ -101,7 +111,7 @@ def add_run(paragraph: Paragraph, text: str, *, bold: bool | None = None, size: 
             element.set(qn("w:val"), str(round(size * 2)))
             rpr.append(element)
     r.append(rpr)
-    for i, line in enumerate(_INVALID_XML.sub("", text).split("\n")):
+    for i, line in enumerate(clean_text(text).split("\n")):
         if i:
             r.append(OxmlElement("w:br"))
         if line:
@@ -111,6 +121,23 @@ def add_run(paragraph: Paragraph, text: str, *, bold: bool | None = None, size: 
             r.append(t)
     paragraph._p.append(r)
     return Run(r, paragraph)
+
+
+class Pictures:
+    """Inline pictures with drawing ids (``wp:docPr/@id``) from a counter, one per document."""
+
+    def __init__(self, document: Any) -> None:
+        self.part = document.part
+        self.next_id = self.part.next_id  # the one search of the document: nothing else adds drawings
+
+    def add(self, run: Run, image: bytes, width: Length, description: str) -> InlineShape:
+        r_id, picture = self.part.get_or_add_image(BytesIO(image))
+        cx, cy = picture.scaled_dimensions(width, None)
+        inline = CT_Inline.new_pic_inline(self.next_id, r_id, picture.filename, cx, cy)
+        self.next_id += 1
+        inline.docPr.set("descr", clean_text(description))
+        run._r.add_drawing(inline)
+        return InlineShape(inline)
 
 
 def _style_fonts(document: Any) -> None:
@@ -164,7 +191,9 @@ def _cell(
 
 
 def _table(document: Any, rows: int, cols: int, widths: Sequence[int] | None = None) -> Table:
-    table = document.add_table(rows=rows, cols=cols)
+    # Not document.add_table: it measures the last section for the width, an XPath over the whole body
+    # per table (quadratic in the number of projects). The width is the content width, known here.
+    table = document._body.add_table(rows, cols, CONTENT_WIDTH)
     _grid_style(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -211,7 +240,9 @@ def _bullets(container: Any, items: list[TextItem] | list[str], size: float | No
 
 
 def _heading(document: Any, text: str, level: int) -> Paragraph:
-    paragraph = document.add_heading(level=level)
+    paragraph = document.add_paragraph()
+    # By id: add_heading looks the style up by name in the styles part (an XPath) for every heading.
+    paragraph._p.style = HEADING_STYLE_IDS[level]
     add_run(paragraph, text)
     return paragraph
 
@@ -316,7 +347,7 @@ def _section2(document: Any, report: ReportModel) -> None:
             document.add_paragraph()
 
 
-def _indicator(cell: _Cell, indicator: IndicatorView, report: ReportModel) -> None:
+def _indicator(cell: _Cell, indicator: IndicatorView, report: ReportModel, pictures: Pictures) -> None:
     years = report.plan_years
     table = cell.add_table(rows=3, cols=len(years) + 1)
     _grid_style(table)
@@ -334,12 +365,10 @@ def _indicator(cell: _Cell, indicator: IndicatorView, report: ReportModel) -> No
         add_run(cell.add_paragraph(), indicator.note, size=8)
     png = indicator_png(indicator) if indicator.has_chart else None
     if png is not None:
-        run = add_run(cell.add_paragraph(), "")
-        shape = run.add_picture(BytesIO(png), width=Mm(110))
-        shape._inline.docPr.set("descr", chart_title(indicator))
+        pictures.add(add_run(cell.add_paragraph(), ""), png, Mm(110), chart_title(indicator))
 
 
-def _project(document: Any, report: ReportModel, p: ProjectSheet) -> None:
+def _project(document: Any, report: ReportModel, p: ProjectSheet, pictures: Pictures) -> None:
     heading = _heading(document, p.name, 3)
     for tag in p.tags:
         add_run(heading, f"　［{tag}］", size=9)
@@ -373,7 +402,7 @@ def _project(document: Any, report: ReportModel, p: ProjectSheet) -> None:
                 for c, text in enumerate(line):
                     _cell(cells[r][c], text, size=8.5)
         elif isinstance(content, IndicatorView):
-            _indicator(body, content, report)
+            _indicator(body, content, report, pictures)
         elif content == "results":
             for block in p.results:
                 if block.kind == "items":
@@ -400,7 +429,7 @@ def _project(document: Any, report: ReportModel, p: ProjectSheet) -> None:
     document.add_paragraph()
 
 
-def _section3(document: Any, report: ReportModel) -> None:
+def _section3(document: Any, report: ReportModel, pictures: Pictures) -> None:
     _page_break(document)
     _heading(document, report.labels.section3, 1)
     _paragraph(document, "（施策の体系）", bold=True, size=12)
@@ -417,7 +446,7 @@ def _section3(document: Any, report: ReportModel) -> None:
         _page_break(document)
         _heading(document, f"({ps.number}) {ps.name}", 2)
         for p in ps.projects:
-            _project(document, report, p)
+            _project(document, report, p, pictures)
 
 
 def _footer_page_numbers(section: Any) -> None:
@@ -426,7 +455,23 @@ def _footer_page_numbers(section: Any) -> None:
     _field(paragraph, "PAGE", "1")
 
 
-def render_docx(report: ReportModel) -> bytes:
+def _draft_header(section: Any) -> None:
+    """案 in a red box at the right of the header (every page of the section), with the notice beside it."""
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    add_run(paragraph, f"{DRAFT_NOTICE}　", size=8)
+    mark = add_run(paragraph, DRAFT_MARK, bold=True, size=14)
+    rpr = mark._r.get_or_add_rPr()
+    color = OxmlElement("w:color")
+    color.set(qn("w:val"), DRAFT_COLOR)
+    rpr.insert(rpr.index(rpr.find(qn("w:sz"))), color)  # CT_RPr's order: … color … sz szCs … bdr
+    border = OxmlElement("w:bdr")
+    for key, value in (("val", "single"), ("sz", "12"), ("space", "1"), ("color", DRAFT_COLOR)):
+        border.set(qn(f"w:{key}"), value)
+    rpr.append(border)
+
+
+def render_docx(report: ReportModel, *, draft: bool) -> bytes:
     document = new_document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -448,11 +493,14 @@ def render_docx(report: ReportModel) -> bytes:
     _cover(document, report)
     _section1(document, report)
     _section2(document, report)
-    _section3(document, report)
+    _section3(document, report, Pictures(document))
+    if draft:
+        for each in document.sections:
+            _draft_header(each)
 
     props = document.core_properties
-    props.title = report.full_title
-    props.author = report.municipality
+    props.title = clip(clean_text(draft_title(report.full_title, draft)), CORE_PROPERTY_LIMIT)
+    props.author = clip(clean_text(report.municipality), CORE_PROPERTY_LIMIT)
     props.language = "ja-JP"
     out = BytesIO()
     document.save(out)

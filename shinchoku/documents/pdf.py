@@ -12,13 +12,14 @@ from shinchoku.documents.model import ReportModel
 from shinchoku.documents.pdf_reportlab import render_pdf_reportlab
 
 
-def render_pdf(report: ReportModel) -> bytes:
-    """A4 PDF of ``report``: table of contents with page numbers, bookmarks, metadata, subset fonts."""
-    return render_pdf_reportlab(report)
+def render_pdf(report: ReportModel, *, draft: bool) -> bytes:
+    """A4 PDF of ``report``: table of contents with page numbers, bookmarks, metadata, subset fonts; the same
+    bytes for the same report (``draft``: every page marked 案)."""
+    return render_pdf_reportlab(report, draft=draft)
 
 
-def render_pdf_weasyprint(report: ReportModel) -> bytes:
+def render_pdf_weasyprint(report: ReportModel, *, draft: bool = False) -> bytes:
     """The same report printed from the HTML page by WeasyPrint (slower; for comparison)."""
     from shinchoku.documents.pdf_weasyprint import render_pdf_weasyprint as render
 
-    return render(report)
+    return render(report, draft=draft)

@@ -25,23 +25,15 @@ from reportlab.platypus import (
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
 
-from shinchoku.documents.model import (
-    IndicatorView,
-    OverviewRow,
-    PillarOverview,
-    ProjectSheet,
-    ReportModel,
-    ResultTableView,
-    TextItem,
-)
-from shinchoku.documents.pdf_reportlab_charts import indicator_drawing
+from shinchoku.documents.model import OverviewRow, PillarOverview, ReportModel
+from shinchoku.documents.pdf_reportlab_sheet import section3
 from shinchoku.documents.pdf_reportlab_styles import (
+    BADGE,
     BASE,
     BORDER,
     CELL_PAD_H,
@@ -50,36 +42,36 @@ from shinchoku.documents.pdf_reportlab_styles import (
     FONT,
     FOOTER,
     H2_BG,
-    NAVY,
     OTHER_GRADE_BG,
     PAGE_MARGIN_LR,
     PAGE_MARGIN_TB,
     POLICY_BG,
     RULE,
     TH_BG,
-    TREE_LINE,
-    TREE_MARK,
     Bookmark,
     Heading,
     SpacedLine,
     Styles,
     TocEntry,
     define_page_number_form,
-    markup,
     para,
     register_fonts,
     styles,
 )
+from shinchoku.documents.pdf_reportlab_tables import CHUNK, chunks, grid, items, lines, table
+from shinchoku.documents.safety import DRAFT_MARK, draft_title
 
-SPLIT_IN_ROW = 3 * BASE  # a row may split inside when at least this much of it fits (long cells)
-SMALL_PAD_V = 0.15 * 9
-SMALL_PAD_H = 0.3 * 9
+DRAFT_BOX = 11 * mm  # the square of the 案 mark, in the top margin at the right
 
 
 class ReportDocTemplate(BaseDocTemplate):
-    """A4 with two page templates: ``front`` (cover, contents: no number) and ``body`` (numbered from 1)."""
+    """A4 with two page templates: ``front`` (cover, contents: no number) and ``body`` (numbered from 1).
 
-    def __init__(self, out: io.BytesIO, report: ReportModel) -> None:
+    ``invariant``: the same report gives the same bytes (no creation time, a fixed file id), so a published
+    file can be re-drawn and compared, and a content hash means something. A draft's pages all carry 案.
+    """
+
+    def __init__(self, out: io.BytesIO, report: ReportModel, *, draft: bool) -> None:
         super().__init__(
             out,
             pagesize=A4,
@@ -87,7 +79,7 @@ class ReportDocTemplate(BaseDocTemplate):
             rightMargin=PAGE_MARGIN_LR,
             topMargin=PAGE_MARGIN_TB,
             bottomMargin=PAGE_MARGIN_TB,
-            title=report.full_title,
+            title=draft_title(report.full_title, draft),
             author=report.municipality,
             subject=f"{report.plan_name}の{report.labels.fiscal_year}の進捗状況",
             creator="Shinchoku",
@@ -97,7 +89,9 @@ class ReportDocTemplate(BaseDocTemplate):
             initialFontSize=BASE,
             initialLeading=BASE * 1.6,
             pageCompression=1,
+            invariant=1,
         )
+        self.draft = draft
         self.first_body_page: int | None = None
         self._numbered: set[str] = set()
 
@@ -107,10 +101,14 @@ class ReportDocTemplate(BaseDocTemplate):
 
         self.addPageTemplates(
             [
-                PageTemplate("front", [frame("front")]),
+                PageTemplate("front", [frame("front")], onPage=self._front),
                 PageTemplate("body", [frame("body")], onPage=self._footer),
             ]
         )
+
+    def _front(self, canv: Any, _doc: Any) -> None:
+        if self.draft:
+            self._draft_mark(canv)
 
     def _footer(self, canv: Any, _doc: Any) -> None:
         if self.first_body_page is None:
@@ -119,6 +117,26 @@ class ReportDocTemplate(BaseDocTemplate):
         canv.setFont(FONT, 9)
         canv.setFillColor(FOOTER)
         canv.drawCentredString(self.pagesize[0] / 2, PAGE_MARGIN_TB / 2 - 3, str(self.printed_page()))
+        canv.restoreState()
+        if self.draft:
+            self._draft_mark(canv)
+
+    def _draft_mark(self, canv: Any) -> None:
+        """案 in a red square in the top margin at the right: bold (fill and stroke), extractable text."""
+        x = self.pagesize[0] - PAGE_MARGIN_LR - DRAFT_BOX
+        y = self.pagesize[1] - PAGE_MARGIN_TB / 2 - DRAFT_BOX / 2
+        size = 16
+        canv.saveState()
+        canv.setStrokeColor(BADGE)
+        canv.setFillColor(BADGE)
+        canv.setLineWidth(1.5)
+        canv.rect(x, y, DRAFT_BOX, DRAFT_BOX, stroke=1, fill=0)
+        text = canv.beginText(x + (DRAFT_BOX - size) / 2, y + (DRAFT_BOX - size) / 2 + size * 0.14)
+        text.setFont(FONT, size)
+        text.setTextRenderMode(2)
+        canv.setLineWidth(size * 0.03)
+        text.textOut(DRAFT_MARK)
+        canv.drawText(text)
         canv.restoreState()
 
     def printed_page(self) -> int:
@@ -133,45 +151,6 @@ class ReportDocTemplate(BaseDocTemplate):
         ):
             self._numbered.add(flowable.key)
             define_page_number_form(self.canv, flowable.key, self.printed_page())
-
-
-# --------------------------------------------------------------------------------------------- helpers
-
-
-def _grid(
-    extra: list[tuple[Any, ...]] | None = None, pad_v: float = CELL_PAD_V, pad_h: float = CELL_PAD_H
-) -> TableStyle:
-    return TableStyle(
-        [
-            ("GRID", (0, 0), (-1, -1), BORDER, RULE),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("TOPPADDING", (0, 0), (-1, -1), pad_v),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), pad_v + 1),
-            ("LEFTPADDING", (0, 0), (-1, -1), pad_h),
-            ("RIGHTPADDING", (0, 0), (-1, -1), pad_h),
-            *(extra or []),
-        ]
-    )
-
-
-def _table(
-    data: list[list[Any]], widths: list[float], style: TableStyle, repeat: int = 0, **kw: Any
-) -> Table:
-    table = Table(data, colWidths=widths, style=style, repeatRows=repeat, splitInRow=SPLIT_IN_ROW, **kw)
-    table.setStyle([("FONT", (0, 0), (-1, -1), FONT, BASE)])  # empty cells: no Helvetica in the PDF
-    table.hAlign = "LEFT"
-    return table
-
-
-def _items(items: list[TextItem] | list[str], st: Styles) -> list[Flowable]:
-    out: list[Flowable] = []
-    for item in items:
-        text, marked = (item.text, item.marked) if isinstance(item, TextItem) else (item, False)
-        if marked:
-            out.append(Paragraph(markup(text), st.marked))
-        else:
-            out.append(Paragraph(markup(text), st.bullet, bulletText="・"))
-    return out
 
 
 # --------------------------------------------------------------------------------------------- front matter
@@ -215,69 +194,150 @@ def _section1(report: ReportModel, st: Styles) -> list[Flowable]:
         story.append(Heading(f"({sec.number}) {sec.heading}", "h3", key=sec.anchor, level=1, toc=True))
         for block in sec.blocks:
             if block.kind == "paragraph":
-                story.append(Paragraph(markup(block.text), st.narrative))
+                story += lines(block.text, st.narrative)
             else:
                 story += [para(f"・ {g.code}：{g.description}", st.grade_item) for g in report.grades]
                 story.append(Spacer(1, 0.4 * EM))
     return story
 
 
-def _overview_table(ov: PillarOverview, report: ReportModel, width: float, st: Styles) -> Table:
+class OverviewTable(Table):
+    """The section 2 table: the policy cell is drawn as one cell over its projects' rows without a SPAN (a span
+    taller than a page cannot be laid out: a policy with ~32 projects raised LayoutError), and when the table
+    splits inside a policy the continuation page starts with the policy's name again.
+
+    ``continued[r]``: what the policy cell of row ``r`` shows when the row is the first of a page.
+    """
+
+    continued: list[Flowable | None]
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts = super().split(availWidth, availHeight)
+        if len(parts) == 2 and isinstance(parts[0], OverviewTable) and isinstance(parts[1], OverviewTable):
+            first, rest = parts
+            n = len(first._cellvalues)  # rows [0, n) stay; the rest gets the header row again
+            first.continued = self.continued[:n]
+            rest.continued = self.continued[:1] + self.continued[n:]
+            name = rest.continued[1] if len(rest.continued) > 1 else None
+            if name is not None:
+                rest._cellvalues[1] = [name, *rest._cellvalues[1][1:]]
+        return parts
+
+
+def _overview_table(ov: PillarOverview, report: ReportModel, width: float, st: Styles) -> OverviewTable:
     widths = [width * 0.32, width * 0.54, width * 0.14] if ov.with_policy else [width * 0.86, width * 0.14]
     header = (["施策"] if ov.with_policy else []) + ["個別事業計画"]
     data: list[list[Any]] = [
         [para(h, st.th, bold=True) for h in header] + [para("進捗状況", st.th_center, bold=True)]
     ]
     extra: list[tuple[Any, ...]] = [("BACKGROUND", (0, 0), (-1, 0), TH_BG)]
+    continued: list[Flowable | None] = [None]
     offset = 1 if ov.with_policy else 0
+    policy: str | None = None
     for r, row in enumerate(ov.rows, start=1):
         cells: list[Any] = []
         if ov.with_policy:
-            cells.append(para(row.policy or "", st.cell) if row.policy_rowspan else "")
             if row.policy_rowspan:
-                extra.append(("BACKGROUND", (0, r), (0, r + row.policy_rowspan - 1), POLICY_BG))
-                if row.policy_rowspan > 1:
-                    extra.append(("SPAN", (0, r), (0, r + row.policy_rowspan - 1)))
-        cells += [para(row.project, st.cell), para(row.grade, st.cell_center, bold=True)]
+                policy = row.policy
+                cells.append(lines(row.policy or "", st.cell))
+                end = r + row.policy_rowspan - 1
+                extra += [
+                    ("BACKGROUND", (0, r), (0, end), POLICY_BG),
+                    ("LINEBELOW", (0, end), (0, end), BORDER, RULE),
+                ]
+                continued.append(None)
+            else:
+                cells.append("")
+                continued.append(para(f"{policy}（続き）", st.cell) if policy else None)
+        else:
+            continued.append(None)
+        cells += [lines(row.project, st.cell), para(row.grade, st.cell_center, bold=True)]
         if _other_grade(row, report):
             extra.append(("BACKGROUND", (offset + 1, r), (offset + 1, r), OTHER_GRADE_BG))
         data.append(cells)
-    return _table(data, widths, _grid(extra), repeat=1, spaceAfter=0.8 * EM)
+    if ov.with_policy:
+        # No horizontal lines inside a policy's cell: the lines between rows run from the project column on.
+        lines_ = [
+            ("BOX", (0, 0), (-1, -1), BORDER, RULE),
+            ("LINEAFTER", (0, 0), (-2, -1), BORDER, RULE),
+            ("LINEBELOW", (0, 0), (-1, 0), BORDER, RULE),
+            ("LINEBELOW", (1, 1), (-1, -1), BORDER, RULE),
+        ]
+        style = TableStyle([*lines_, *_pads(), *extra])
+    else:
+        style = grid(extra)
+    # Rows never split inside (they are short), and the heights are recomputed after a split
+    # (longTableOptimize keeps the first layout's heights), since the continued policy may be taller.
+    made = table(data, widths, style, repeat=1, cls=OverviewTable, spaceAfter=0.8 * EM, splitInRow=0,
+                 longTableOptimize=0)  # fmt: skip
+    assert isinstance(made, OverviewTable)
+    made.continued = continued
+    return made
+
+
+def _pads() -> list[tuple[Any, ...]]:
+    return [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), CELL_PAD_V),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PAD_V + 1),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD_H),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD_H),
+    ]
 
 
 def _other_grade(row: OverviewRow, report: ReportModel) -> bool:
     return bool(report.as_planned_code) and row.grade not in (report.as_planned_code, "—")
 
 
-def _box(title: str, body: list[Flowable], width: float, st: Styles) -> Table:
-    """A bordered box with a shaded title bar; one table row per paragraph so a long box splits anywhere."""
-    rows: list[list[Any]] = [[para(title, st.th, bold=True)]] + [[f] for f in body]
-    n = len(rows)
-    style = TableStyle(
-        [
-            ("BOX", (0, 0), (-1, -1), BORDER, RULE),
-            ("BACKGROUND", (0, 0), (-1, 0), TH_BG),
-            ("LINEBELOW", (0, 0), (-1, 0), BORDER, RULE),
+def _box(title: str, body: list[Flowable], width: float, st: Styles) -> list[Table]:
+    """A bordered box with a shaded title bar; one row per paragraph so a long box splits anywhere, and a
+    stack of tables of at most ``2 × CHUNK`` rows, drawn as one box, so a long one is laid out in linear time
+    (the title repeats on the pages of the first table)."""
+    parts = chunks(body, 2 * CHUNK)
+    out: list[Table] = []
+    for k, part in enumerate(parts):
+        head, tail = k == 0, k == len(parts) - 1
+        rows: list[list[Any]] = ([[para(title, st.th, bold=True)]] if head else []) + [[f] for f in part]
+        b = 1 if head else 0  # the first body row
+        cmds: list[tuple[Any, ...]] = [
+            ("LINEBEFORE", (0, 0), (-1, -1), BORDER, RULE),
+            ("LINEAFTER", (0, 0), (-1, -1), BORDER, RULE),
+            ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), BORDER, RULE),
+            ("LINEABOVE", (0, "splitfirst"), (-1, "splitfirst"), BORDER, RULE),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, 0), CELL_PAD_H),
-            ("LEFTPADDING", (0, 1), (-1, -1), 0.6 * EM),
+            ("LEFTPADDING", (0, b), (-1, -1), 0.6 * EM),
             ("RIGHTPADDING", (0, 0), (-1, -1), 0.6 * EM),
-            ("TOPPADDING", (0, 0), (-1, 0), CELL_PAD_V),
-            ("BOTTOMPADDING", (0, 0), (-1, 0), CELL_PAD_V + 1),
-            ("TOPPADDING", (0, 1), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 1), (-1, -1), 0),
-            ("TOPPADDING", (0, 1), (-1, 1), 0.4 * EM),
-            ("BOTTOMPADDING", (0, n - 1), (-1, n - 1), 0.5 * EM),
+            ("TOPPADDING", (0, b), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, b), (-1, -1), 0),
         ]
-    )
-    return _table(rows, [width], style, repeat=1, spaceAfter=0.8 * EM)
+        if head:
+            cmds += [
+                ("LINEABOVE", (0, 0), (-1, 0), BORDER, RULE),
+                ("BACKGROUND", (0, 0), (-1, 0), TH_BG),
+                ("LINEBELOW", (0, 0), (-1, 0), BORDER, RULE),
+                ("LEFTPADDING", (0, 0), (-1, 0), CELL_PAD_H),
+                ("TOPPADDING", (0, 0), (-1, 0), CELL_PAD_V),
+                ("BOTTOMPADDING", (0, 0), (-1, 0), CELL_PAD_V + 1),
+                ("TOPPADDING", (0, 1), (-1, 1), 0.4 * EM),
+            ]
+        if tail:
+            cmds += [
+                ("LINEBELOW", (0, -1), (-1, -1), BORDER, RULE),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 0.5 * EM),
+            ]
+        out.append(
+            table(
+                rows, [width], TableStyle(cmds), repeat=1 if head else 0, spaceAfter=0.8 * EM if tail else 0
+            )
+        )
+    return out
 
 
 def _entries(entries: list[tuple[str, list[str]]], st: Styles) -> list[Flowable]:
     out: list[Flowable] = []
-    for heading, items in entries:
+    for heading, entry_items in entries:
         out.append(para(heading, st.entry_title, bold=True))
-        out += _items(items, st)
+        out += items(entry_items, st)
     return out
 
 
@@ -288,140 +348,10 @@ def _section2(report: ReportModel, width: float, st: Styles) -> list[Flowable]:
         if ov.rows:
             story.append(_overview_table(ov, report, width, st))
             body = _entries([(f"○{e.project}（{e.grade}）", e.items) for e in ov.non_b], st)
-            story.append(_box(report.labels.non_b, body or [para("該当なし", st.body)], width, st))
+            story += _box(report.labels.non_b, body or [para("該当なし", st.body)], width, st)
         if ov.under_consideration:
             body = _entries([(e.heading, e.items) for e in ov.under_consideration], st)
-            story.append(_box(report.labels.under_consideration, body, width, st))
-    return story
-
-
-# --------------------------------------------------------------------------------------------- section 3
-
-
-def _tree(report: ReportModel, width: float, st: Styles) -> list[Flowable]:
-    mark = f'<font color="{TREE_MARK}">└ </font>'
-    col0, col1 = 0.6 * EM, 1.8 * EM
-    widths = [col0, col1, width - col0 - col1]
-    story: list[Flowable] = []
-    for pillar in report.tree:
-        data: list[list[Any]] = [[para(pillar.name, st.tree_pillar, bold=True), "", ""]]
-        cmds: list[tuple[Any, ...]] = [
-            ("SPAN", (0, 0), (-1, 0)),
-            ("BACKGROUND", (0, 0), (-1, 0), NAVY),
-            ("LEFTPADDING", (0, 0), (-1, 0), 0.5 * EM),
-            ("TOPPADDING", (0, 0), (-1, 0), 0.15 * EM),
-            ("BOTTOMPADDING", (0, 0), (-1, 0), 0.15 * EM + 1),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]
-        for policy in pillar.policies:
-            if policy.name:
-                r = len(data)
-                data.append(["", para(policy.name, st.tree_item, bold=True), ""])
-                cmds += [("SPAN", (1, r), (2, r)), ("TOPPADDING", (1, r), (1, r), 0.2 * EM)]
-                for name in policy.projects:
-                    data.append(["", "", Paragraph(mark + markup(name), st.tree_item)])
-                    cmds.append(("LINEBEFORE", (2, len(data) - 1), (2, len(data) - 1), 1.5, TREE_LINE))
-            else:
-                for name in policy.projects:
-                    data.append(["", Paragraph(mark + markup(name), st.tree_item), ""])
-                    cmds.append(("SPAN", (1, len(data) - 1), (2, len(data) - 1)))
-        cmds += [
-            ("LINEBEFORE", (1, 1), (1, -1), 1.5, TREE_LINE),
-            ("LEFTPADDING", (0, 1), (-1, -1), 1.2 * EM),
-            ("LEFTPADDING", (2, 1), (2, -1), 1.2 * EM),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 1), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 1), (-1, -1), 0),
-        ]
-        # The nested line starts at the projects' left edge less the policy's indent: shift it with a
-        # narrower second column for rows under a policy (the line is drawn at column 2's left edge).
-        story.append(_table(data, widths, TableStyle(cmds), spaceAfter=0.6 * EM))
-    return story
-
-
-def _schedule(report: ReportModel, sheet: ProjectSheet, width: float, st: Styles) -> Table:
-    n = len(report.year_headers)
-    rows = sheet.schedule or [[""] * n]
-    data = [[para(h, st.small_center, bold=True) for h in report.year_headers]]
-    data += [[Paragraph(markup(cell), st.small) for cell in row] for row in rows]
-    extra = [("BACKGROUND", (0, 0), (-1, 0), TH_BG)]
-    return _table(data, [width / n] * n, _grid(extra, SMALL_PAD_V, SMALL_PAD_H), repeat=1,
-                  spaceBefore=0.1 * EM, spaceAfter=0.3 * EM)  # fmt: skip
-
-
-def _indicator(report: ReportModel, ind: IndicatorView, width: float, st: Styles) -> list[Flowable]:
-    n = len(report.plan_years)
-    label_w = width * 0.12
-    years = [ind.year(fy) for fy in report.plan_years]
-    data: list[list[Any]] = [[""] + [para(h, st.small_center, bold=True) for h in report.year_headers]]
-    for label, attr in (("目標", "target_text"), ("実績", "actual_text")):
-        data.append([para(label, st.small_center, bold=True)]
-                    + [para(getattr(y, attr) if y else "", st.small_right) for y in years])  # fmt: skip
-    extra = [("BACKGROUND", (1, 0), (-1, 0), TH_BG), ("BACKGROUND", (0, 1), (0, -1), TH_BG)]
-    widths = [label_w] + [(width - label_w) / n] * n
-    grid = _grid(extra, SMALL_PAD_V, SMALL_PAD_H)
-    out: list[Flowable] = [_table(data, widths, grid, spaceBefore=0.1 * EM, spaceAfter=0.3 * EM)]
-    if ind.note:
-        out.append(Paragraph(markup(ind.note), st.note))
-    chart = indicator_drawing(ind, width)
-    if chart is not None:
-        out += [Spacer(1, 0.2 * EM), chart, Spacer(1, 0.4 * EM)]
-    return out
-
-
-def _result_table(table: ResultTableView, width: float, st: Styles) -> Table:
-    cols = len(table.cells[0]) if table.cells else 2
-    data: list[list[Any]] = [
-        [Paragraph(markup(c), st.small_right if i % 2 else st.small) for i, c in enumerate(line)]
-        for line in table.cells
-    ]
-    extra: list[tuple[Any, ...]] = []
-    if table.total:
-        data.append([para(table.total, st.small_right, bold=True)] + [""] * (cols - 1))
-        extra.append(("SPAN", (0, len(data) - 1), (-1, len(data) - 1)))
-    w = width * 0.92
-    return _table(data, [w / cols] * cols, _grid(extra, SMALL_PAD_V, SMALL_PAD_H),
-                  spaceBefore=0.2 * EM, spaceAfter=0.5 * EM)  # fmt: skip
-
-
-def _sheet(report: ReportModel, sheet: ProjectSheet, width: float, st: Styles) -> Table:
-    label_w = width * 0.2
-    inner = width - label_w - 2 * CELL_PAD_H
-    rows: list[tuple[str, list[Flowable]]] = [
-        ("担当部署", [Paragraph(markup(sheet.departments), st.cell)]),
-        ("事業概要", [Paragraph(markup(p), st.cell_para) for p in sheet.overview]),
-        ("目指す姿", [Paragraph(markup(p), st.cell_para) for p in sheet.vision]),
-        (report.labels.comprehensive_plan,
-         [Paragraph(markup(t), st.cell_para) for t in (sheet.comprehensive_area, sheet.comprehensive_policy) if t]),
-        ("スケジュール", [_schedule(report, sheet, inner, st)]),
-    ]  # fmt: skip
-    rows += [(ind.name, _indicator(report, ind, inner, st)) for ind in sheet.indicators]
-    results: list[Flowable] = []
-    for block in sheet.results:
-        if block.kind == "items":
-            results += _items(block.items, st)
-        elif block.table is not None:
-            results.append(_result_table(block.table, inner, st))
-    rows.append((report.labels.results, results))
-    rows.append((report.labels.challenges, _items(sheet.challenges, st)))
-    rows.append((report.labels.next_year, _items(sheet.next_year, st)))
-    data = [[para(label, st.th, bold=True), content or ""] for label, content in rows]
-    return _table(data, [label_w, width - label_w], _grid([("BACKGROUND", (0, 0), (0, -1), TH_BG)]))
-
-
-def _section3(report: ReportModel, width: float, st: Styles) -> list[Flowable]:
-    story: list[Flowable] = [
-        Heading(report.labels.section3, "h2", key="s3", level=0, toc=True),
-        Heading("（施策の体系）", "h3", key="s3-tree", level=1),
-        *_tree(report, width, st),
-    ]
-    for ps in report.pillar_sheets:
-        story += [PageBreak(), Heading(f"({ps.number}) {ps.name}", "h3", key=ps.anchor, level=1, toc=True)]
-        for i, sheet in enumerate(ps.projects):
-            if i:
-                story.append(PageBreak())
-            story.append(Heading(sheet.name, "project", key=sheet.anchor, level=2, tags=sheet.tags))
-            story.append(_sheet(report, sheet, width, st))
+            story += _box(report.labels.under_consideration, body, width, st)
     return story
 
 
@@ -440,13 +370,13 @@ def build_story(report: ReportModel, width: float) -> list[Flowable]:
         PageBreak(),
         *_section2(report, width, st),
         PageBreak(),
-        *_section3(report, width, st),
+        *section3(report, width, st),
     ]
 
 
-def render_pdf_reportlab(report: ReportModel) -> bytes:
+def render_pdf_reportlab(report: ReportModel, *, draft: bool) -> bytes:
     register_fonts()
     out = io.BytesIO()
-    doc = ReportDocTemplate(out, report)
+    doc = ReportDocTemplate(out, report, draft=draft)
     doc.build(build_story(report, doc.width))
     return out.getvalue()

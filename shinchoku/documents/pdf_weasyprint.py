@@ -16,6 +16,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from shinchoku.documents.html import PACKAGE_DIR, render_html
 from shinchoku.documents.model import ReportModel
+from shinchoku.documents.safety import draft_title
 
 
 class FetchRefused(ValueError):
@@ -42,10 +43,10 @@ class PackageFetcher(URLFetcher):
         raise FetchRefused(f"refusing to fetch {url!r}: reports are rendered without network access")
 
 
-def render_pdf_weasyprint(report: ReportModel) -> bytes:
+def render_pdf_weasyprint(report: ReportModel, *, draft: bool = False) -> bytes:
     # Charts stay inline SVG (vector): embedding them as PNG was measured no faster (image re-encoding in
     # write_pdf ate the layout saving) and prints worse.
-    html = render_html(report)
+    html = render_html(report, draft=draft)
     # WeasyPrint allocates hundreds of thousands of short-lived objects; the cyclic garbage collector would
     # run hundreds of times during one report for ~25 % of the time. Everything is freed by reference
     # counting when the render returns, so the collector is paused for the duration.
@@ -55,7 +56,7 @@ def render_pdf_weasyprint(report: ReportModel) -> bytes:
         document = HTML(
             string=html, base_url=PACKAGE_DIR.as_uri() + "/", url_fetcher=PackageFetcher()
         ).render()
-        document.metadata.title = report.full_title
+        document.metadata.title = draft_title(report.full_title, draft)
         document.metadata.authors = [report.municipality]
         document.metadata.lang = "ja"
         return document.write_pdf() or b""

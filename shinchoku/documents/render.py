@@ -7,8 +7,11 @@ from typing import Literal, get_args
 from django_scopes import scope
 
 from shinchoku.documents.model import ReportModel, build_report
+from shinchoku.documents.safety import clean_document
 from shinchoku.interchange.document import Document
 from shinchoku.interchange.export import NothingToExport, document_build
+from shinchoku.plans.models import ReportingYear
+from shinchoku.plans.selectors import plan_for_fiscal_year
 from shinchoku.tenancy.models import Municipality
 
 Format = Literal["pdf", "docx", "xlsx", "html"]
@@ -32,32 +35,41 @@ def report_filename(report: ReportModel, format: str) -> str:
     return f"{report.plan_name}_進行管理報告書_{report.fiscal_year}年度実績.{format}"
 
 
-def render_document(document: Document, format: str, *, draft: bool = False) -> tuple[bytes, str, str]:
+def render_document(document: Document, format: str, *, draft: bool) -> tuple[bytes, str, str]:
     """Render an interchange document (already built) in ``format``: (bytes, content type, file name).
 
-    ``draft``: the year is not published; every page says 案.
+    ``draft``: every page says 案 (the year is not published yet); a published document carries no mark.
+    Stored text is cleaned of characters XML forbids first, so no field can make a format fail.
     """
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
-    report = build_report(document)
+    report = build_report(clean_document(document))
     data: bytes
     if format == "html":
         from shinchoku.documents.html import render_html
 
-        data = render_html(report).encode("utf-8")
+        data = render_html(report, draft=draft).encode("utf-8")
     elif format == "pdf":
         from shinchoku.documents.pdf import render_pdf
 
-        data = render_pdf(report)
+        data = render_pdf(report, draft=draft)
     elif format == "docx":
         from shinchoku.documents.docx import render_docx
 
-        data = render_docx(report)
+        data = render_docx(report, draft=draft)
     else:
         from shinchoku.documents.xlsx import render_xlsx
 
-        data = render_xlsx(report)
+        data = render_xlsx(report, draft=draft)
     return data, CONTENT_TYPES[format], report_filename(report, format)
+
+
+def year_is_draft(*, municipality: Municipality, fiscal_year: int) -> bool:
+    """True unless the reporting year is published: anything not yet published is 案."""
+    with scope(municipality=municipality):
+        plan = plan_for_fiscal_year(municipality=municipality, fiscal_year=fiscal_year)
+        year = ReportingYear.objects.filter(plan=plan, fiscal_year=fiscal_year).first() if plan else None
+        return year is None or not year.is_published
 
 
 def report_document(*, municipality: Municipality, fiscal_year: int) -> Document:
@@ -76,7 +88,18 @@ def report_document(*, municipality: Municipality, fiscal_year: int) -> Document
     return document
 
 
-def render_report(*, municipality: Municipality, fiscal_year: int, format: str) -> tuple[bytes, str, str]:
-    """The annual progress report of ``municipality`` for ``fiscal_year`` as (bytes, content type, file name)."""
+def render_report(
+    *, municipality: Municipality, fiscal_year: int, format: str, draft: bool | None = None
+) -> tuple[bytes, str, str]:
+    """The annual progress report of ``municipality`` for ``fiscal_year`` as (bytes, content type, file name).
+
+    Drawn from the live data: what a published year officially says is its publication snapshot
+    (``cycle.services.publication.report_file``), which the views and the command serve.
+
+    ``draft``: mark every page 案; ``None`` lets the year decide, so no document of an unpublished year
+    leaves without the mark (:func:`year_is_draft`).
+    """
     document = report_document(municipality=municipality, fiscal_year=fiscal_year)
-    return render_document(document, format)
+    if draft is None:
+        draft = year_is_draft(municipality=municipality, fiscal_year=fiscal_year)
+    return render_document(document, format, draft=draft)

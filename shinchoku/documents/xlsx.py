@@ -3,6 +3,11 @@
 Sheets: 進捗状況 (grade counts per pillar), 個別事業計画 (one row per project, every field), 目標指標 (one row per
 project × indicator × fiscal year with a target or an actual, with the achievement rate), グラフ (a native
 bar/line chart per indicator with at least two values, next to its data).
+
+Every value goes through :func:`put`: stored text is always a string cell, never a formula (a result that
+starts with ``=``, ``+``, ``-`` or ``@`` would otherwise run when the file is opened: formula injection), it
+is cleaned of characters XML forbids and cut to Excel's 32,767 characters per cell. A draft says 案 in the
+header and footer of every sheet and in a cell of the first sheet.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from shinchoku.documents.model import ReportModel, decimals_of
+from shinchoku.documents.safety import DRAFT_MARK, DRAFT_NOTICE, clean_text, clip, draft_title
 from shinchoku.wareki import format_fiscal_year
 
 FONT_NAME = "游ゴシック"  # shown by Excel on Windows/macOS; LibreOffice falls back to a Japanese gothic
@@ -30,6 +36,25 @@ WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 DIRECTION = {"higher": "高いほど良い", "lower": "低いほど良い"}
 UNGRADED = "未評価"
+CELL_LIMIT = 32767  # characters Excel keeps in one cell; longer text makes Excel "repair" the file
+CUT_MARK = "…（以下省略）"
+# A text cell starting with one of these becomes a formula (or DDE) as soon as someone edits it in Excel.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+DRAFT_FONT = Font(name=FONT_NAME, bold=True, color="B03A2E", size=14)
+
+
+def put(sheet: Worksheet, row: int, column: int, value: Any) -> Any:
+    """Write ``value`` into a cell; text is always stored as text (see the module docstring)."""
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        text = clip(clean_text(value), CELL_LIMIT, CUT_MARK)
+        cell.value = text
+        cell.data_type = "s"  # openpyxl makes any str starting with "=" a formula
+        if text.startswith(_FORMULA_START):
+            cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+    else:
+        cell.value = value
+    return cell
 
 
 def _number_format(value: object) -> str:
@@ -49,12 +74,12 @@ def _table(
     """Header row, data rows, frozen header, auto filter, column widths; ``wrap``: 0-based wrapped columns."""
     wrap = wrap or set()
     for col, title in enumerate(headers, start=1):
-        cell = sheet.cell(row=start_row, column=col, value=title)
+        cell = put(sheet, start_row, col, title)
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BORDER
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for r, values in enumerate(rows, start=start_row + 1):
         for c, value in enumerate(values, start=1):
-            cell = sheet.cell(row=r, column=c, value=value)
+            cell = put(sheet, r, c, value)
             cell.font, cell.border = BODY_FONT, BORDER
             cell.alignment = WRAP_TOP if (c - 1) in wrap else TOP
     for col, width in enumerate(widths, start=1):
@@ -78,16 +103,11 @@ def _summary_sheet(sheet: Worksheet, report: ReportModel) -> None:
     _table(sheet, headers, rows, [28, *[8] * (len(headers) - 1)])
     total_row = sheet.max_row + 1
     for c, value in enumerate(["計", *totals], start=1):
-        cell = sheet.cell(row=total_row, column=c, value=value)
+        cell = put(sheet, total_row, c, value)
         cell.font, cell.border, cell.fill = HEADER_FONT, BORDER, HEADER_FILL
-    note = sheet.cell(
-        row=total_row + 2, column=1, value=f"{report.full_title}　進捗状況の件数（個別事業計画）"
-    )
-    note.font = BODY_FONT
+    put(sheet, total_row + 2, 1, f"{report.full_title}　進捗状況の件数（個別事業計画）").font = BODY_FONT
     for offset, grade in enumerate(report.grades, start=3):
-        sheet.cell(
-            row=total_row + offset, column=1, value=f"{grade.code}：{grade.description}"
-        ).font = BODY_FONT
+        put(sheet, total_row + offset, 1, f"{grade.code}：{grade.description}").font = BODY_FONT
 
 
 def _schedule_text(rows: list[list[str]], index: int) -> str:
@@ -162,23 +182,23 @@ def _charts_sheet(sheet: Worksheet, report: ReportModel) -> None:
                 continue
             years = [y for y in ind.years if y.target is not None or y.actual is not None]
             title = f"{ind.name}（{ind.unit}）" if ind.unit else ind.name
-            sheet.cell(row=row, column=1, value=f"{p.name}：{title}").font = HEADER_FONT
+            put(sheet, row, 1, f"{p.name}：{title}").font = HEADER_FONT
             header = row + 1
             for c, text in enumerate(["年度", "目標", "実績"], start=1):
-                cell = sheet.cell(row=header, column=c, value=text)
+                cell = put(sheet, header, c, text)
                 cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, BORDER
             for i, y in enumerate(years, start=1):
                 values = (format_fiscal_year(y.fiscal_year, "short"), y.target, y.actual)
                 for c, value in enumerate(values, start=1):
-                    cell = sheet.cell(row=header + i, column=c, value=value)
+                    cell = put(sheet, header + i, c, value)
                     cell.font, cell.border = BODY_FONT, BORDER
                     if c > 1:
                         cell.number_format = _number_format(value)
             last = header + len(years)
             categories = Reference(sheet, min_col=1, min_row=header + 1, max_row=last)
             bars = BarChart()
-            bars.title = title
-            bars.y_axis.title = ind.unit or None
+            bars.title = clean_text(title)
+            bars.y_axis.title = clean_text(ind.unit) or None
             bars.add_data(Reference(sheet, min_col=2, min_row=header, max_row=last), titles_from_data=True)
             bars.set_categories(categories)
             line = LineChart()
@@ -190,7 +210,21 @@ def _charts_sheet(sheet: Worksheet, report: ReportModel) -> None:
             row = max(last + 2, row + 14)
 
 
-def render_xlsx(report: ReportModel) -> bytes:
+def _mark_draft(workbook: Workbook, summary: Worksheet, width: int) -> None:
+    """案 in every sheet's header and footer (printed pages) and beside the first sheet's table (screen)."""
+    for sheet in workbook.worksheets:
+        for part in (sheet.oddHeader, sheet.evenHeader, sheet.firstHeader):
+            part.right.text = DRAFT_MARK
+            part.right.size = 14
+            part.right.color = "B03A2E"
+        for part in (sheet.oddFooter, sheet.evenFooter, sheet.firstFooter):
+            part.left.text = f"{DRAFT_MARK}（公表前）"
+    mark = put(summary, 1, width + 2, f"{DRAFT_MARK}　{DRAFT_NOTICE}")
+    mark.font = DRAFT_FONT
+    summary.column_dimensions[get_column_letter(width + 2)].width = 60
+
+
+def render_xlsx(report: ReportModel, *, draft: bool) -> bytes:
     workbook = Workbook()
     summary = workbook.active
     assert summary is not None
@@ -199,8 +233,10 @@ def render_xlsx(report: ReportModel) -> bytes:
     _projects_sheet(workbook.create_sheet("個別事業計画"), report)
     _indicators_sheet(workbook.create_sheet("目標指標"), report)
     _charts_sheet(workbook.create_sheet("グラフ"), report)
-    workbook.properties.title = report.full_title
-    workbook.properties.creator = report.municipality
+    if draft:
+        _mark_draft(workbook, summary, summary.max_column)
+    workbook.properties.title = clean_text(draft_title(report.full_title, draft))
+    workbook.properties.creator = clean_text(report.municipality)
     workbook.properties.language = "ja-JP"
     out = BytesIO()
     workbook.save(out)

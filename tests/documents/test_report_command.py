@@ -54,3 +54,12 @@ def test_it_fails_with_exit_code_2(
     assert exit_info.value.code == 2
     assert message in stderr.getvalue()
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_it_marks_an_unpublished_year_a_draft(kashiwazaki: Municipality, tmp_path: Path) -> None:
+    # The seed year was imported from a published report: served as published; a year not published is 案.
+    published, draft = tmp_path / "published.html", tmp_path / "draft.html"
+    call_command("report", municipality="柏崎市", fiscal_year=2023, format="html", out=published, stdout=StringIO())
+    call_command("report", municipality="柏崎市", fiscal_year=2024, format="html", out=draft, stdout=StringIO())
+    assert "<title>（案）" not in published.read_text(encoding="utf-8")
+    assert "<title>（案）" in draft.read_text(encoding="utf-8")

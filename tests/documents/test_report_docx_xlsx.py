@@ -122,10 +122,18 @@ def test_it_xlsx_inverts_the_rate_when_lower_is_better(seed_document: Document) 
 
     indicator = seed_document["projects"][15]["indicators"][0]  # 決裁文書の電子化率 60% → 31.7%
     indicator["direction"] = "lower"
-    data, _, _ = render_document(seed_document, "xlsx")
+    data, _, _ = render_document(seed_document, "xlsx", draft=False)
     sheet = openpyxl.load_workbook(BytesIO(data))["目標指標"]
     row = next(
         r for r in sheet.iter_rows(min_row=2, values_only=True) if r[2] == indicator["name"] and r[3] == 2023
     )
     assert row[7] == pytest.approx(60 / 31.7)
     assert row[10] == "低いほど良い"
+
+
+def test_it_docx_gives_every_picture_its_own_drawing_id(rendered: dict[str, Rendered]) -> None:
+    # The ids come from a counter (python-docx's add_picture searched the document for each picture).
+    document = docx.Document(BytesIO(rendered["docx"].data))
+    ids = [shape._inline.docPr.get("id") for shape in document.inline_shapes]
+    assert len(ids) >= 5 and len(set(ids)) == len(ids)
+    assert all(i is not None and int(i) > 0 for i in ids)

@@ -102,15 +102,15 @@ def test_it_escapes_user_text_in_html_pdf_and_word(seed_document: Document, tmp_
     seed_document["projects"][0]["results"][0] = f"{SCRIPT} 入力された文字"
     seed_document["projects"][0]["name"] = "新交通<b>システム</b>&構築"
     seed_document["under_consideration"][0]["title"] = "<img src=x onerror=alert(1)>"
-    html = render_document(seed_document, "html")[0].decode("utf-8")
+    html = render_document(seed_document, "html", draft=False)[0].decode("utf-8")
     assert SCRIPT not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert "<b>システム</b>" not in html and "新交通&lt;b&gt;システム&lt;/b&gt;&amp;構築" in html
     assert "<img" not in html
     pdf = tmp_path / "r.pdf"
-    pdf.write_bytes(render_document(seed_document, "pdf")[0])
+    pdf.write_bytes(render_document(seed_document, "pdf", draft=False)[0])
     text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     assert SCRIPT in text and "新交通<b>システム</b>&構築" in text
-    word = docx.Document(BytesIO(render_document(seed_document, "docx")[0]))
+    word = docx.Document(BytesIO(render_document(seed_document, "docx", draft=False)[0]))
     texts = [p.text for p in word.paragraphs] + [
         p.text for t in word.tables for row in t.rows for c in row.cells for p in c.paragraphs
     ]

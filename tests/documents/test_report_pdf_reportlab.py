@@ -120,7 +120,7 @@ def test_it_splits_a_result_of_5000_characters_across_pages(seed_document: Docum
     project["schedule"][0]["cells"][str(document["plan"]["start_fiscal_year"])] = long
     document["projects"][0]["non_b_summary"][0] = long
     path = tmp_path / "long.pdf"
-    path.write_bytes(render_document(document, "pdf")[0])
+    path.write_bytes(render_document(document, "pdf", draft=False)[0])
     pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(path)], check=True,
                 capture_output=True, text=True).stdout).group(1))  # type: ignore[union-attr]  # fmt: skip
     assert pages > 45

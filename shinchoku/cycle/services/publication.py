@@ -86,7 +86,7 @@ def publication_file(*, publication: Publication, format: str) -> PublicationFil
     stored = PublicationFile.objects.filter(publication=publication, format=format).first()
     if stored is not None:
         return stored
-    content, _, _ = render_document(publication.document, format)  # type: ignore[arg-type]
+    content, _, _ = render_document(publication.document, format, draft=False)  # type: ignore[arg-type]
     try:
         with transaction.atomic():
             return PublicationFile.objects.create(
