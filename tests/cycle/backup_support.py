@@ -3,7 +3,7 @@
 Also a script, so the database a restore went into can be read by a process of its own (pytest-django lets
 a test see only its own test database):
 
-    SHINCHOKU_DATABASE_URL=... python tests/cycle/backup_support.py dump|probe
+    SHINCHOKU_DATABASE_URL=... python tests/cycle/backup_support.py   # prints its tables, then the next ids
 """
 
 from __future__ import annotations
@@ -96,9 +96,10 @@ def run_cli(database_url: str, data_dir: Path, *args: str) -> subprocess.Complet
     )
 
 
-def run_script(database_url: str, data_dir: Path, mode: str) -> Any:
+def run_script(database_url: str, data_dir: Path) -> Any:
+    """``{"tables": table_dump(), "next_ids": _probe()}`` of the database at ``database_url``."""
     done = subprocess.run(
-        [sys.executable, __file__, mode],
+        [sys.executable, __file__],
         env=cli_env(database_url, data_dir), capture_output=True, text=True, check=False, timeout=300,
     )
     assert done.returncode == 0, done.stderr
@@ -130,5 +131,5 @@ if __name__ == "__main__":
 
     sys.path.insert(0, str(REPO))
     django.setup()
-    mode = sys.argv[1]
-    print(json.dumps(table_dump() if mode == "dump" else _probe(), ensure_ascii=False))
+    tables = table_dump()
+    print(json.dumps({"tables": tables, "next_ids": _probe()}, ensure_ascii=False))
