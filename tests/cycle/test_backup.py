@@ -397,3 +397,49 @@ def test_it_backs_up_or_explicitly_excludes_every_model_and_table(db: None) -> N
     tables = {m._meta.db_table for m in apps.get_models(include_auto_created=True)}
     assert database_tables() <= tables, "a table no model owns"
     assert NOT_COMPARED <= set(EXCLUDED) and "django_migrations" in BOOKKEEPING_TABLES
+
+
+def test_it_takes_a_model_added_later_and_refuses_one_it_cannot_scope(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.apps import apps
+    from django.db import models
+    from django.test.utils import isolate_apps
+    from django_scopes import ScopedManager
+
+    from shinchoku.backup import coverage
+
+    registered = apps.get_models(include_auto_created=True)
+    with isolate_apps("shinchoku.cycle", "django.contrib.sessions"):
+
+        class ReportingYear(models.Model):  # noqa: DJ008 (what another engineer may be adding right now)
+            plan = models.ForeignKey(Plan, on_delete=models.CASCADE)
+            objects = ScopedManager(municipality="plan__municipality")
+
+            class Meta:
+                app_label = "cycle"
+
+        class Unscoped(models.Model):  # noqa: DJ008
+            plan = models.ForeignKey(Plan, on_delete=models.CASCADE)
+
+            class Meta:
+                app_label = "cycle"
+
+        class Stray(models.Model):  # noqa: DJ008
+            class Meta:
+                app_label = "sessions"
+
+        def with_(*extra: type[models.Model]) -> Callable[..., list[type[models.Model]]]:
+            return lambda include_auto_created=False: [*registered, *extra]
+
+        monkeypatch.setattr(coverage.apps, "get_models", with_(ReportingYear))
+        chosen = coverage.backed_up_models()
+        assert chosen.index(ReportingYear) > chosen.index(Plan)
+        query = str(coverage.scoped_rows(ReportingYear, municipality_id=7, using="default").query)  # type: ignore[union-attr]
+        assert "municipality_id" in query and "7" in query
+
+        with pytest.raises(coverage.UncoveredModel, match=r"cycle\.unscoped has no django-scopes manager"):
+            coverage.scoped_rows(Unscoped, municipality_id=7, using="default")
+        monkeypatch.setattr(coverage.apps, "get_models", with_(Stray))
+        with pytest.raises(coverage.UncoveredModel, match=r"sessions\.stray is neither backed up nor excluded"):
+            coverage.backed_up_models()
