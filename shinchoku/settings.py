@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "shinchoku.cycle",
     "shinchoku.documents",
     "shinchoku.web",
+    "shinchoku.backup",
 ]
 
 MIDDLEWARE = [
