@@ -119,3 +119,11 @@ def rewrite_as_fy2024(text: str) -> str:
 @pytest.fixture(scope="session")
 def fy2024_text(seed_text: str) -> str:
     return rewrite_as_fy2024(seed_text)
+
+
+def empty_the_database() -> None:
+    """Test surgery: every table emptied, as in a fresh installation, inside the test's transaction (rolled
+    back afterwards). No code path of the application deletes a municipality's record."""
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)

@@ -74,6 +74,8 @@ class _Parser(CoverParser, SummaryParser, SheetParser, IndicatorParser):
                 "title": cover["title"],
                 "fiscal_year": self.fiscal_year,
                 "published": cover["published"],
+                # A progress report converted from its PDF is the city's published document.
+                "status": "published",
                 "narrative": narrative,
             },
             "grade_scale": grades,

@@ -59,9 +59,8 @@ def test_it_re_evaluates_the_open_report_when_a_target_changes(year_2024: Report
         assert report_of(DENSHI_KESSAI, 2024).suggested_grade.code == "C"  # 55 %
 
 
-def test_it_refuses_targets_of_a_published_year(year_2023: ReportingYear, alice: Any, plan: Plan) -> None:
+def test_it_refuses_targets_of_a_published_year(alice: Any, plan: Plan) -> None:
     with scope(municipality=plan.municipality_id):
-        ReportingYear.objects.filter(pk=year_2023.pk).update(published_at=dt.datetime(2024, 8, 1, tzinfo=dt.UTC))
         indicator = indicator_of(LINE, 0)
     with pytest.raises(YearLocked, match="公表済み"):
         plan_indicator_target_set(indicator=indicator, fiscal_year=2023, value="15000", revision=None, by=alice)

@@ -148,7 +148,7 @@ def test_it_stores_the_target_an_item_was_graded_against(year_2023: ReportingYea
 def test_it_never_pushes_a_project_added_at_a_revision_into_an_earlier_open_year(
     plan: Plan, alice: Any, year_2024: ReportingYear
 ) -> None:
-    revision = plan_revision_create(plan=plan, revised_on=dt.date(2025, 3, 1), description="事業の追加", by=alice)
+    revision = plan_revision_create(plan=plan, revised_on=dt.date(2025, 4, 1), description="事業の追加", by=alice)
     with scope(municipality=plan.municipality_id):
         pillar = Pillar.objects.filter(plan=plan).first()
     assert pillar is not None

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django_scopes import scopes_disabled
 
+from tests.conftest import empty_the_database
 from shinchoku.plans.models import Project, ProjectReport
 
 SEED_PATH = Path(__file__).parent.parent / "fixtures" / "seed_kashiwazaki_fy2023.txt"
@@ -58,10 +59,7 @@ def test_it_round_trips_through_the_commands(db: None, tmp_path: Path) -> None:
     run("import-report", str(SEED_PATH))
     first = tmp_path / "first.json"
     run("export-json", "--municipality", "柏崎市", "--fiscal-year", "2023", "--out", str(first))
-    with scopes_disabled():
-        from shinchoku.tenancy.models import Municipality
-
-        Municipality.objects.all().delete()
+    empty_the_database()
     code, _, err = run("import-json", str(first))
     assert code == 0, err
     second = tmp_path / "second.json"

@@ -12,6 +12,7 @@ from shinchoku.cycle.services.imports import year_import
 from shinchoku.interchange.document import Document
 from shinchoku.interchange.export import document_build
 from shinchoku.interchange.validation import DocumentError, validate_document
+from tests.conftest import empty_the_database
 from shinchoku.plans.models import (
     Indicator,
     IndicatorValue,
@@ -46,7 +47,7 @@ def test_it_round_trips_through_json_into_an_empty_database(
     with scope(municipality=first):
         exported = document_build(municipality=first, fiscal_year=2023)
     text = json.dumps(exported, ensure_ascii=False)
-    Municipality.objects.with_scopes_disabled().all().delete()
+    empty_the_database()
     assert table_counts()["Project"] == 0
     again = year_import(by=None, document=json.loads(text)).municipality
     with scope(municipality=again):
@@ -122,7 +123,7 @@ def test_it_round_trips_target_history(kashiwazaki: Municipality, seed_document:
     year_import(by=None, document=next_year_document(seed_document))
     with scope(municipality=kashiwazaki):
         exported = document_build(municipality=kashiwazaki, fiscal_year=2024)
-    Municipality.objects.with_scopes_disabled().all().delete()
+    empty_the_database()
     again = year_import(by=None, document=copy.deepcopy(exported)).municipality
     with scope(municipality=again):
         assert document_build(municipality=again, fiscal_year=2024) == exported

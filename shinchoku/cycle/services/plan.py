@@ -62,8 +62,9 @@ def _year_locked(plan_id: int, fiscal_year: int) -> ReportingYear | None:
 
 
 def revision_first_fiscal_year(revision: PlanRevision) -> int:
-    """The first fiscal year a revision covers: the first one starting on or after it (FY = April–March)."""
-    return revision.revised_on.year if revision.revised_on.month <= 4 else revision.revised_on.year + 1
+    """The first fiscal year a revision covers: the one it was made in (FY = April–March). A revision in
+    December 2024 may still set FY2024's target, but never one of a year before it."""
+    return wareki.fiscal_year_of(revision.revised_on)
 
 
 def _required(value: str, label: str, field: str) -> str:

@@ -94,6 +94,10 @@ class ReportingYear(FSMModelMixin, models.Model):
         return self.plan.municipality_id
 
     @property
+    def municipality(self) -> Any:
+        return self.plan.municipality
+
+    @property
     def is_open(self) -> bool:
         return self.state == YearState.OPEN
 

@@ -21,6 +21,11 @@ def fail(command: BaseCommand, message: str) -> None:
 class Command(BaseCommand):
     help = "Generate the annual progress report (進行管理報告書) as PDF, Word, Excel or HTML."
 
+    def add_base_argument(self, parser: Any, *args: Any, **kwargs: Any) -> None:
+        # ``--version N`` is the publication version here, not Django's version banner.
+        if "--version" not in args:
+            super().add_base_argument(parser, *args, **kwargs)
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--municipality", required=True, help="municipality name, e.g. 柏崎市")
         parser.add_argument("--fiscal-year", type=int, required=True, help="evaluated fiscal year, e.g. 2023")
