@@ -12,11 +12,18 @@ from django.core.exceptions import PermissionDenied
 
 
 class CycleError(Exception):
-    """Base of every refusal of the cycle services; ``message`` is the Japanese text for the UI."""
+    """Base of every refusal of the cycle services; ``message`` is the Japanese text for the UI.
 
-    def __init__(self, message: str) -> None:
+    ``field`` names the form field the refusal belongs to ("" = the form as a whole), so the UI can show it
+    next to that field; ``english`` is the same refusal for the command line (which prints English), "" when
+    the service has none yet.
+    """
+
+    def __init__(self, message: str, *, field: str = "", english: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
+        self.english = english
 
 
 class NotPermitted(PermissionDenied):
@@ -85,6 +92,5 @@ class InvalidActualValue(CycleError):
 class InvalidInput(CycleError):
     """A plan-editing input is not acceptable; ``field`` names the form field when there is one."""
 
-    def __init__(self, message: str, *, field: str = "") -> None:
-        super().__init__(message)
-        self.field = field
+    def __init__(self, message: str, *, field: str = "", english: str = "") -> None:
+        super().__init__(message, field=field, english=english)

@@ -74,6 +74,12 @@ def year_is_locked(*, plan: Plan, fiscal_year: int) -> bool:
     return year is not None and year.is_locked
 
 
+def locked_fiscal_years(*, plan: Plan) -> set[int]:
+    """The plan's fiscal years whose reporting year is locked (ReportingYear.is_locked), in one query."""
+    years = ReportingYear.objects.filter(plan=plan).only("fiscal_year", "state")
+    return {year.fiscal_year for year in years if year.is_locked}
+
+
 def under_consideration_list(*, plan: Plan, fiscal_year: int) -> list[PolicyUnderConsideration]:
     return list(
         PolicyUnderConsideration.objects.filter(plan=plan, fiscal_year=fiscal_year)

@@ -181,6 +181,7 @@ class ProjectFormData:
     comprehensive_plan_policy: str = ""
     departments: list[str] = field(default_factory=list)  # department pks as typed, in order ("" = empty slot)
     added_in_revision: str = ""
+    first_fiscal_year: str = ""  # as typed; "" = let the service choose (only asked when a project is added)
 
     TEXT_FIELDS = ("name", "overview", "vision", "comprehensive_plan_area", "comprehensive_plan_policy")
 
@@ -208,6 +209,7 @@ class ProjectFormData:
             tags=[raw.strip() for raw in post.getlist("tags") if raw.strip()],
             departments=[raw.strip() for raw in post.getlist("departments")],
             added_in_revision=post.get("added_in_revision", ""),
+            first_fiscal_year=post.get("first_fiscal_year", "").strip(),
         )
 
     def department_slots(self) -> list[str]:
@@ -266,6 +268,39 @@ class ProjectFormData:
         if not isinstance(revision, PlanRevision):
             raise FormInvalid({"added_in_revision": "改定を一覧から選んでください。"})
         return revision
+
+    def chosen_first_fiscal_year(self) -> int | None:
+        """The first fiscal year as a number (None = the service's default); whether the year may be chosen
+        is the service's to say."""
+        return _fiscal_year(self.first_fiscal_year, "first_fiscal_year", "開始年度を一覧から選んでください。", optional=True)
+
+
+def _fiscal_year(raw: str, name: str, message: str, *, optional: bool = False) -> int | None:
+    """A Western fiscal year as posted by a select ("2025"); anything else is refused with ``message``."""
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    if not text and optional:
+        return None
+    if not re.fullmatch(r"\d{4}", text):
+        raise FormInvalid({name: message})
+    return int(text)
+
+
+@dataclass
+class DiscontinueFormData:
+    """「事業の終了・廃止」: the reason (ProjectEnd value as posted) and the first fiscal year the project is
+    no longer reported on."""
+
+    reason: str = ""
+    from_fiscal_year: str = ""
+
+    @classmethod
+    def from_post(cls, post: QueryDict) -> DiscontinueFormData:
+        return cls(reason=post.get("reason", "").strip(), from_fiscal_year=post.get("from_fiscal_year", "").strip())
+
+    def chosen_from_fiscal_year(self) -> int:
+        year = _fiscal_year(self.from_fiscal_year, "from_fiscal_year", "報告の対象から外す最初の年度を選んでください。")
+        assert year is not None  # not optional: an empty value is refused above
+        return year
 
 
 # -- indicators and targets --------------------------------------------------------------------------------------

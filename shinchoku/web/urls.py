@@ -47,6 +47,11 @@ urlpatterns = [
     path("<int:fiscal_year>/plan/projects/new/", project_edit.project_new, name="project_new"),
     path("<int:fiscal_year>/plan/projects/<int:project_id>/", project_edit.project_edit, name="project_edit"),
     path(
+        "<int:fiscal_year>/plan/projects/<int:project_id>/discontinue/",
+        project_edit.project_discontinue_view,
+        name="project_discontinue",
+    ),
+    path(
         "<int:fiscal_year>/plan/projects/<int:project_id>/indicators/new/",
         indicator_edit.indicator_new,
         name="indicator_new",

@@ -134,7 +134,8 @@ def test_it_adds_a_project_with_a_draft_report_for_the_open_year(
         "departments": departments(city, "総務課", "企画政策課"), "added_in_revision": "",
     }
     response = login(alice).post(new_url(city), data, follow=True)
-    assert "個別事業計画「AI議事録作成」を追加しました" in response.content.decode()
+    # No first year posted: the service's default, the first year after the published FY2023.
+    assert "個別事業計画「AI議事録作成」を令和6（2024）年度から追加しました" in response.content.decode()
     with scope(municipality=city):
         project = Project.objects.get(plan__municipality=city, name="AI議事録作成")
         assert (project.pillar_id, project.policy_id) == (pillar.pk, policy.pk)
@@ -162,6 +163,63 @@ def test_it_refuses_an_incomplete_new_project(
     response = login(alice).post(new_url(city), data)
     assert response.status_code == 400
     assert message in response.content.decode()
+    assert actions(city) == []
+
+
+# -- the first fiscal year of a new project ---------------------------------------------------------------------
+
+
+def new_project(city: Municipality, **changes: str) -> dict[str, str]:
+    with scope(municipality=city):
+        pillar = Pillar.objects.get(plan__municipality=city, name="行政のDX")
+    return {"name": "AI議事録作成", "pillar": str(pillar.pk), "policy": "", **changes}
+
+
+def test_it_offers_the_first_fiscal_year_in_the_era_style_without_locked_years(
+    login: Login, alice: AbstractBaseUser, city: Municipality
+) -> None:
+    html = login(alice).get(new_url(city)).content.decode()
+    assert '<label for="first_fiscal_year">開始年度（この年度から報告の対象）</label>' in html
+    assert 'aria-describedby="first_fiscal_year_help"' in html and 'id="first_fiscal_year_help"' in html
+    # The default is the service's: the first year after the published FY2023.
+    assert '<option value="2024" selected>令和6（2024）年度</option>' in html
+    assert '<option value="2025">令和7（2025）年度</option>' in html
+    assert 'value="2023"' not in html  # published: locked, not offered
+    assert "（令和6（2024）年度から適用）" in html  # the 2023-12 revision says which years it covers
+
+
+def test_it_creates_a_project_from_the_chosen_first_fiscal_year(
+    login: Login, alice: AbstractBaseUser, city: Municipality, year_2024: Any
+) -> None:
+    response = login(alice).post(new_url(city), new_project(city, first_fiscal_year="2025"), follow=True)
+    html = response.content.decode()
+    assert "個別事業計画「AI議事録作成」を令和7（2025）年度から追加しました" in html
+    with scope(municipality=city):
+        project = Project.objects.get(plan__municipality=city, name="AI議事録作成")
+        assert project.first_fiscal_year == 2025
+        assert not ProjectReport.objects.filter(project=project).exists()  # FY2024 is before its first year
+        entry = AuditEntry.objects.get(action="plan.project.created")
+    assert entry.after["first_fiscal_year"] == 2025
+    # The edit page shows the project's years.
+    assert "<dt>報告の期間</dt><dd>令和7（2025）年度から</dd>" in html
+
+
+@pytest.mark.parametrize(
+    ("first_fiscal_year", "message"),
+    [
+        ("2023", "令和5（2023）年度は確定しているため、その年度から事業を追加できません。"),
+        ("2030", "開始年度は計画期間（2021〜2025年度）の中にしてください。"),
+        ("来年", "開始年度を一覧から選んでください。"),
+    ],
+)
+def test_it_refuses_a_first_fiscal_year_next_to_the_field(
+    first_fiscal_year: str, message: str, login: Login, alice: AbstractBaseUser, city: Municipality
+) -> None:
+    response = login(alice).post(new_url(city), new_project(city, first_fiscal_year=first_fiscal_year))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'<p class="field-error" id="first_fiscal_year_error">{message}</p>' in html
+    assert 'href="#first_fiscal_year"' in html and 'aria-describedby="first_fiscal_year_help first_fiscal_year_error"' in html
     assert actions(city) == []
 
 

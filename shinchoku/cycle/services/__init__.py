@@ -27,10 +27,12 @@ from shinchoku.cycle.services.plan import (
     project_create,
     project_departments_set,
     project_discontinue,
+    project_first_fiscal_year_default,
     project_move,
     project_schedule_set,
     project_tag_create,
     project_update,
+    revision_first_fiscal_year,
     thresholds_set,
 )
 from shinchoku.cycle.services.progress_report import (
@@ -80,6 +82,7 @@ __all__ = [
     "project_create",
     "project_departments_set",
     "project_discontinue",
+    "project_first_fiscal_year_default",
     "project_move",
     "project_schedule_set",
     "project_tag_create",
@@ -94,6 +97,7 @@ __all__ = [
     "reporting_year_open",
     "reporting_year_publish",
     "reporting_year_reopen",
+    "revision_first_fiscal_year",
     "thresholds_set",
     "under_consideration_create",
     "under_consideration_delete",

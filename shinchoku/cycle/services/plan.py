@@ -186,6 +186,19 @@ def plan_revision_create(*, plan: Plan, revised_on: dt.date, description: str, b
 # -- projects and indicators -----------------------------------------------------------------------------------
 
 
+def project_first_fiscal_year_default(*, plan: Plan, added_in_revision: PlanRevision | None = None) -> int:
+    """The first fiscal year :func:`project_create` gives a project when none is asked for: the revision's
+    first covered year when added at a revision, and never a year at or before the last locked one. Public so
+    the form can pre-select it (the same rule, one place)."""
+    with scope(municipality=plan.municipality_id):
+        locked = ReportingYear.objects.filter(plan=plan).exclude(state=YearState.OPEN).aggregate(m=Max("fiscal_year"))["m"]
+    return max(
+        plan.start_fiscal_year,
+        revision_first_fiscal_year(added_in_revision) if added_in_revision else plan.start_fiscal_year,
+        (locked + 1) if locked is not None else plan.start_fiscal_year,
+    )
+
+
 def project_create(
     *,
     plan: Plan,
@@ -208,16 +221,19 @@ def project_create(
     with _editing(plan.municipality_id, by, plan):
         name = _required(name, "個別事業計画名", "name")
         if first_fiscal_year is None:
-            locked = ReportingYear.objects.filter(plan=plan).exclude(state=YearState.OPEN).aggregate(m=Max("fiscal_year"))["m"]
-            first_fiscal_year = max(
-                plan.start_fiscal_year,
-                revision_first_fiscal_year(added_in_revision) if added_in_revision else plan.start_fiscal_year,
-                (locked + 1) if locked is not None else plan.start_fiscal_year,
-            )
+            first_fiscal_year = project_first_fiscal_year_default(plan=plan, added_in_revision=added_in_revision)
         if first_fiscal_year not in plan.fiscal_years:
-            raise InvalidInput(f"開始年度は計画期間（{plan.start_fiscal_year}〜{plan.end_fiscal_year}年度）の中にしてください。", field="first_fiscal_year")
+            raise InvalidInput(
+                f"開始年度は計画期間（{plan.start_fiscal_year}〜{plan.end_fiscal_year}年度）の中にしてください。",
+                field="first_fiscal_year",
+                english=f"the first fiscal year must lie within the plan ({plan.start_fiscal_year}–{plan.end_fiscal_year})",
+            )
         if _year_locked(plan.pk, first_fiscal_year):
-            raise YearLocked(f"{wareki.format_fiscal_year(first_fiscal_year)}は確定しているため、その年度から事業を追加できません。")
+            raise YearLocked(
+                f"{wareki.format_fiscal_year(first_fiscal_year)}は確定しているため、その年度から事業を追加できません。",
+                field="first_fiscal_year",
+                english=f"fiscal year {first_fiscal_year} is locked (published or imported): a project cannot start in it",
+            )
         if pillar.plan_id != plan.pk or (policy is not None and policy.pillar_id != pillar.pk):
             raise InvalidInput("柱・施策の組合せが正しくありません。", field="policy")
         if Project.objects.filter(plan=plan, name=name).exists():
@@ -245,12 +261,30 @@ def project_discontinue(*, project: Project, from_fiscal_year: int, reason: str,
     plan = project.plan
     with _editing(plan.municipality_id, by, plan):
         if reason not in ProjectEnd.values:
-            raise InvalidInput("終了の理由（廃止・終了）を選んでください。", field="reason")
+            raise InvalidInput(
+                "終了の理由（廃止・終了）を選んでください。", field="reason",
+                english=f"reason must be one of {', '.join(ProjectEnd.values)}",
+            )
         first = project.first_fiscal_year or plan.start_fiscal_year
         if not first < from_fiscal_year <= plan.end_fiscal_year + 1:
-            raise InvalidInput("終了する年度は、開始年度の翌年度から計画期間の翌年度までにしてください。", field="from_fiscal_year")
-        if ReportingYear.objects.filter(plan=plan, fiscal_year__gte=from_fiscal_year).exclude(state=YearState.OPEN).exists():
-            raise YearLocked("確定した年度（公表済み・取込み済み）に報告がある事業は、その年度より前から終了できません。")
+            raise InvalidInput(
+                "終了する年度は、開始年度の翌年度から計画期間の翌年度までにしてください。", field="from_fiscal_year",
+                english=f"the fiscal year to end from must be between {first + 1} (the year after the project's first) "
+                f"and {plan.end_fiscal_year + 1} (the year after the plan)",
+            )
+        last_locked = (
+            ReportingYear.objects.filter(plan=plan, fiscal_year__gte=from_fiscal_year)
+            .exclude(state=YearState.OPEN)
+            .aggregate(m=Max("fiscal_year"))["m"]
+        )
+        if last_locked is not None:
+            raise YearLocked(
+                f"{wareki.format_fiscal_year(last_locked)}は確定している（公表済み・取込み済み）ため、その年度より前から"
+                f"終了することはできません。{wareki.format_fiscal_year(last_locked + 1)}以降を選んでください。",
+                field="from_fiscal_year",
+                english=f"fiscal year {last_locked} is locked (published or imported): the project can end from "
+                f"{last_locked + 1} at the earliest",
+            )
         later = list(
             ProjectReport.objects.filter(project=project, fiscal_year__gte=from_fiscal_year).select_related("reporting_year")
         )
@@ -260,6 +294,9 @@ def project_discontinue(*, project: Project, from_fiscal_year: int, reason: str,
                 "次の年度の報告は作成が始まっているため終了できません："
                 + "、".join(wareki.format_fiscal_year(r.fiscal_year) for r in worked),
                 field="from_fiscal_year",
+                english="the report of fiscal year "
+                + ", ".join(str(r.fiscal_year) for r in worked)
+                + " has been worked on: deal with it before ending the project",
             )
         from shinchoku.cycle.models import ItemEvaluation
 

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from shinchoku import wareki
-from shinchoku.plans.models import ReportState, ScheduleStatus
+from shinchoku.plans.models import Project, ReportState, ScheduleStatus
 
 register = template.Library()
 
@@ -28,6 +28,23 @@ def fy_label(fiscal_year: int | None) -> str:
 def fy_short(fiscal_year: int | None) -> str:
     """2023 → R5(2023)年度."""
     return wareki.format_fiscal_year(int(fiscal_year), "short") if fiscal_year else ""
+
+
+@register.filter
+def project_from(project: Project) -> str:
+    """令和7（2025）年度から: the first fiscal year the project is reported on (the plan's first by default).
+    Needs ``project.plan`` loaded."""
+    return f"{wareki.format_fiscal_year(project.first_fiscal_year or project.plan.start_fiscal_year)}から"
+
+
+@register.filter
+def project_end(project: Project) -> str:
+    """令和6（2024）年度で廃止 / …で終了 for an ended project, "" while it runs to the plan's end. Reads only the
+    project's own fields, so lists of projects stay at a constant number of queries."""
+    if project.last_fiscal_year is None:
+        return ""
+    label = wareki.format_fiscal_year(project.last_fiscal_year)
+    return f"{label}で{project.get_end_reason_display()}" if project.end_reason else f"{label}まで"
 
 
 @register.filter

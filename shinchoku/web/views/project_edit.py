@@ -1,5 +1,6 @@
 """DX staff edit a project of the plan (name, pillar/policy, tags, departments in order, overview, vision,
-comprehensive-plan link) or add a new one (its draft report is created by the service for every open year).
+comprehensive-plan link) or add a new one from a fiscal year (its draft report is created by the service for
+every open year it covers), and end one (「事業の終了・廃止」: 廃止 or 終了 from a fiscal year on).
 The schedule has its own editor (views/schedule_edit.py).
 
 HQ and viewers may read the page (the form is shown disabled); department editors get a 403.
@@ -17,13 +18,17 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from shinchoku.cycle.services import (
     CycleError,
     project_classification_set,
     project_create,
     project_departments_set,
+    project_discontinue,
+    project_first_fiscal_year_default,
     project_update,
+    revision_first_fiscal_year,
 )
 from shinchoku.permissions import Action, can
 from shinchoku.plans.models import (
@@ -32,11 +37,14 @@ from shinchoku.plans.models import (
     PlanRevision,
     Project,
     ProjectDepartment,
+    ProjectEnd,
     ProjectTag,
     ScheduleRow,
 )
+from shinchoku.plans.selectors import locked_fiscal_years
 from shinchoku.tenancy.models import Department, Municipality
-from shinchoku.web.forms_plan import FormInvalid, ProjectFormData
+from shinchoku.wareki import format_fiscal_year
+from shinchoku.web.forms_plan import DiscontinueFormData, FormInvalid, ProjectFormData
 from shinchoku.web.views._common import authorize, municipality_or_404, page, plan_or_404
 
 T = TypeVar("T")
@@ -83,9 +91,16 @@ def _render(
     data: ProjectFormData,
     status: int = 200,
     errors: dict[str, str] | None = None,
+    end: DiscontinueFormData | None = None,
+    end_errors: dict[str, str] | None = None,
 ) -> HttpResponse:
     pillars = list(Pillar.objects.filter(plan=plan).prefetch_related("policies").order_by("position"))
     admin_url = reverse("web:plan_admin", args=[municipality.pk, fiscal_year])
+    revisions = list(PlanRevision.objects.filter(plan=plan).order_by("revised_on"))
+    # Only years the service would accept are offered (it still decides): a new project never starts in a
+    # locked year, and a project leaves only from a year after its first one and after the last locked one.
+    locked = locked_fiscal_years(plan=plan)
+    first = max((project.first_fiscal_year if project else None) or plan.start_fiscal_year, max(locked, default=0))
     return page(
         request,
         "web/plan/project_form.html",
@@ -101,7 +116,15 @@ def _render(
         pillars=pillars,
         tags=list(ProjectTag.objects.filter(municipality=municipality)),
         departments=list(Department.objects.filter(municipality=municipality).order_by("name")),
-        revisions=list(PlanRevision.objects.filter(plan=plan).order_by("revised_on")),
+        revisions=[(r, format_fiscal_year(revision_first_fiscal_year(r))) for r in revisions],
+        first_year_choices=[(fy, format_fiscal_year(fy)) for fy in plan.fiscal_years if fy not in locked],
+        end=end or DiscontinueFormData(),
+        end_errors=end_errors or {},
+        end_reasons=ProjectEnd.choices,
+        end_year_choices=[
+            (fy, format_fiscal_year(fy) + ("（計画期間の終了後）" if fy > plan.end_fiscal_year else ""))
+            for fy in range(first + 1, plan.end_fiscal_year + 2)
+        ],
         can_edit=can(request.user, Action.EDIT_PLAN, plan),
     )
 
@@ -123,7 +146,10 @@ def project_new(request: HttpRequest, municipality_id: int, fiscal_year: int) ->
     plan = plan_or_404(municipality, fiscal_year)
     if request.method != "POST":
         authorize(request, Action.VIEW_DASHBOARD, municipality)
-        return _render(request, municipality, fiscal_year, plan, project=None, data=ProjectFormData())
+        default = project_first_fiscal_year_default(plan=plan)
+        return _render(
+            request, municipality, fiscal_year, plan, project=None, data=ProjectFormData(first_fiscal_year=str(default))
+        )
     authorize(request, Action.EDIT_PLAN, plan)
     data = ProjectFormData.from_post(request.POST)
     pillars, departments, revisions, tags = _choices(municipality, plan)
@@ -132,6 +158,7 @@ def project_new(request: HttpRequest, municipality_id: int, fiscal_year: int) ->
     chosen_tags = read_field(errors, lambda: data.chosen_tags(tags))
     chosen = read_field(errors, lambda: data.chosen_departments(departments))
     revision = read_field(errors, lambda: data.revision(revisions))
+    first_fiscal_year = read_field(errors, data.chosen_first_fiscal_year)
     if not data.name.strip():
         errors.setdefault("name", "個別事業計画名を入力してください。")
     if errors or place is None or chosen is None or chosen_tags is None:
@@ -141,7 +168,8 @@ def project_new(request: HttpRequest, municipality_id: int, fiscal_year: int) ->
         with transaction.atomic():
             project = project_create(
                 plan=plan, name=data.name, pillar=pillar, policy=policy, departments=chosen,
-                overview=data.overview, vision=data.vision, added_in_revision=revision, by=request.user,
+                overview=data.overview, vision=data.vision, added_in_revision=revision,
+                first_fiscal_year=first_fiscal_year, by=request.user,
             )
             if data.comprehensive_plan_area.strip() or data.comprehensive_plan_policy.strip():
                 project_update(
@@ -159,7 +187,8 @@ def project_new(request: HttpRequest, municipality_id: int, fiscal_year: int) ->
         )
     messages.success(
         request,
-        f"個別事業計画「{project.name}」を追加しました。進行管理中の年度があれば、その報告（下書き）も作成されています。",
+        f"個別事業計画「{project.name}」を{format_fiscal_year(project.first_fiscal_year or plan.start_fiscal_year)}"
+        "から追加しました。進行管理中の年度があれば、その報告（下書き）も作成されています。",
     )
     return redirect("web:project_edit", municipality.pk, fiscal_year, project.pk)
 
@@ -197,4 +226,39 @@ def project_edit(request: HttpRequest, municipality_id: int, fiscal_year: int, p
             status=400, errors=service_error(exc, "name"),
         )
     messages.success(request, f"個別事業計画「{project.name}」を保存しました。")
+    return redirect("web:project_edit", municipality.pk, fiscal_year, project.pk)
+
+
+@login_required
+@require_POST
+def project_discontinue_view(
+    request: HttpRequest, municipality_id: int, fiscal_year: int, project_id: int
+) -> HttpResponse:
+    """「事業の終了・廃止」: 廃止 or 終了 from a fiscal year on; the service decides whether it may."""
+    municipality = municipality_or_404(municipality_id)
+    plan = plan_or_404(municipality, fiscal_year)
+    project = plan_project_or_404(plan, project_id)
+    authorize(request, Action.EDIT_PLAN, plan)
+    end = DiscontinueFormData.from_post(request.POST)
+    errors: dict[str, str] = {}
+    from_fiscal_year = read_field(errors, end.chosen_from_fiscal_year)
+    if from_fiscal_year is not None:
+        try:
+            project = project_discontinue(
+                project=project, from_fiscal_year=from_fiscal_year, reason=end.reason, by=request.user
+            )
+        except CycleError as exc:
+            errors = service_error(exc, "from_fiscal_year")
+    if errors:
+        return _render(
+            request, municipality, fiscal_year, plan, project=project, data=ProjectFormData.from_project(project),
+            status=400, end=end, end_errors=errors,
+        )
+    last = project.last_fiscal_year
+    assert last is not None  # project_discontinue always sets it
+    messages.success(
+        request,
+        f"個別事業計画「{project.name}」を{format_fiscal_year(last)}で{project.get_end_reason_display()}としました。"
+        f"{format_fiscal_year(last + 1)}以降は報告の対象外です（それまでの報告と履歴は残ります）。",
+    )
     return redirect("web:project_edit", municipality.pk, fiscal_year, project.pk)
