@@ -11,12 +11,11 @@ overwriting, so the value the plan was adopted with stays in history.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.db import models
 from django_scopes import ScopedManager
 
 from shinchoku.tenancy.models import Department, Municipality
+from shinchoku.values import Quantity
 
 
 class GradeDefinition(models.Model):
@@ -284,15 +283,9 @@ class IndicatorValue(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.fiscal_year}: {self.value}"
 
-    def as_number(self) -> int | float:
-        return int(self.value) if self.decimals == 0 else float(round(self.value, self.decimals))
-
-    @staticmethod
-    def decimals_of(number: int | float | Decimal) -> int:
-        if isinstance(number, int):
-            return 0
-        exponent = Decimal(str(number)).as_tuple().exponent
-        return max(0, -int(exponent))
+    @property
+    def quantity(self) -> Quantity:
+        return Quantity(self.value, self.decimals)
 
 
 class ProgressReport(models.Model):
@@ -434,8 +427,9 @@ class ResultTableRow(models.Model):
     def __str__(self) -> str:
         return f"{self.label} {self.value}{self.unit}"
 
-    def as_number(self) -> int | float:
-        return int(self.value) if self.decimals == 0 else float(round(self.value, self.decimals))
+    @property
+    def quantity(self) -> Quantity:
+        return Quantity(self.value, self.decimals)
 
 
 class PolicyUnderConsideration(models.Model):
