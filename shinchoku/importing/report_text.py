@@ -29,6 +29,7 @@ from shinchoku.interchange.document import (
     ResultTableDoc,
     ResultTableRowDoc,
 )
+from shinchoku.values import Quantity
 from shinchoku.wareki import parse_era_year
 
 _PLAN_POLICY = re.compile(r"[0-9０-９]+\s*[-－‐―−]\s*[0-9０-９]+")
@@ -209,11 +210,11 @@ def _indicator_doc(
     unit: str,
     qualifier: str | None,
     note: str | None,
-    targets: dict[int, int | float],
-    actuals: dict[int, int | float],
+    targets: dict[int, Quantity],
+    actuals: dict[int, Quantity],
 ) -> IndicatorDoc:
     # "lower" when the target says so (以下/未満) or the yearly targets only go down; otherwise "higher".
-    ordered = [targets[y] for y in sorted(targets)]
+    ordered = [targets[y].value for y in sorted(targets)]
     falling = (
         len(ordered) > 1 and all(a >= b for a, b in itertools.pairwise(ordered)) and ordered[0] > ordered[-1]
     )
@@ -224,8 +225,8 @@ def _indicator_doc(
         "direction": "lower" if lower else "higher",
         "qualifier": qualifier,
         "note": note,
-        "targets": {str(y): v for y, v in sorted(targets.items())},
-        "actuals": {str(y): v for y, v in sorted(actuals.items())},
+        "targets": {str(y): v.plain() for y, v in sorted(targets.items())},
+        "actuals": {str(y): v.plain() for y, v in sorted(actuals.items())},
     }
 
 
@@ -259,12 +260,12 @@ def _result_table(table: Table) -> ResultTableDoc | None:
         if m and parse_value(m.group(2)):
             v = parse_value(m.group(2))
             assert v is not None
-            total = {"label": m.group(1), "value": v.number, "unit": v.unit}
+            total = {"label": m.group(1), "value": v.number.plain(), "unit": v.unit}
             label = None
             continue
         value = parse_value(cell)
         if label is not None and value is not None:
-            rows.append({"label": label, "value": value.number, "unit": value.unit})
+            rows.append({"label": label, "value": value.number.plain(), "unit": value.unit})
             label = None
         else:
             label = clean_name(cell)

@@ -6,6 +6,7 @@ Both end in ``document_load`` (one transaction), so a file either loads whole or
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 from shinchoku.importing.report_text import ReportFormatError, parse_report_text
@@ -44,7 +45,8 @@ def report_text_import(*, path: Path) -> LoadResult:
 def document_json_import(*, path: Path) -> LoadResult:
     text = read_text_file(path)
     try:
-        document: Document = json.loads(text)
+        # parse_float=Decimal: a /1 file's 16000.50 keeps its two decimals (a float would make it 16000.5).
+        document: Document = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         raise ImportFileError(f"{path}:{exc.lineno}:{exc.colno}: expected JSON, {exc.msg}") from exc
     try:
