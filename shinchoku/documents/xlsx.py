@@ -40,7 +40,7 @@ def _number_format(value: Quantity | None) -> str:
 
 
 def _cell_value(value: Any) -> Any:
-    # A cell holds the Decimal itself (openpyxl writes its digits as they are); the format keeps the decimals.
+    # A cell is a number people compute with; its number format, not the number, carries the decimals typed.
     return value.value if isinstance(value, Quantity) else value
 
 
