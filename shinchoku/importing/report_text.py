@@ -278,7 +278,7 @@ def _result_table(table: Table) -> ResultTableDoc | None:
 
 
 def parse_report_text(text: str, *, source: str = "<text>") -> Document:
-    """Parse the text form of a progress report into a ``shinchoku-report/1`` document.
+    """Parse the text form of a progress report into a ``shinchoku-report/2`` document.
 
     Raises ReportFormatError (with the 1-based line) when the text does not have the report's structure.
     """
