@@ -42,9 +42,9 @@ def main() -> None:
 
     from shinchoku.backup.coverage import backed_up_models
     from shinchoku.backup.services import backup_restore, backup_write
-    from shinchoku.cycle.services import cycle_open
+    from shinchoku.cycle.services import reporting_year_open
+    from shinchoku.cycle.services.imports import year_import
     from shinchoku.importing.report_text import parse_report_text
-    from shinchoku.interchange.load import document_load
     from shinchoku.plans.models import Plan
     from shinchoku.tenancy.models import Membership, Role
 
@@ -59,14 +59,14 @@ def main() -> None:
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
 
     empty()
-    municipality = document_load(document=parse_report_text(SEED.read_text(encoding="utf-8"), source=str(SEED))).municipality
+    municipality = year_import(by=None, document=parse_report_text(SEED.read_text(encoding="utf-8"), source=str(SEED))).municipality
     with scope(municipality=municipality):
         plan = Plan.objects.get(municipality=municipality)
     for name, role in (("dx", Role.DX_STAFF), ("hq", Role.HQ_REVIEWER), ("viewer", Role.VIEWER)):
         user = get_user_model().objects.create_user(username=name, password="shinchoku-demo")
         with scopes_disabled():
             Membership.objects.create(user=user, municipality=municipality, role=role)
-    cycle_open(plan=plan, fiscal_year=2024, due_date=dt.date(2025, 5, 31), by=None)
+    reporting_year_open(plan=plan, fiscal_year=2024, due_date=dt.date(2025, 5, 31), by=None)
 
     out = data_dir / "bench.json.gz"
     backup_times, restore_times = [], []

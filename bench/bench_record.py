@@ -46,9 +46,9 @@ def main() -> None:
         reporting_year_open,
         reporting_year_publish,
     )
+    from shinchoku.cycle.services.imports import year_import
     from shinchoku.cycle.services.publication import publication_file, report_file
     from shinchoku.documents.render import FORMATS, render_document
-    from shinchoku.cycle.services.imports import year_import
     from shinchoku.importing.report_text import parse_report_text
     from shinchoku.plans.models import GradeDefinition, Plan, ProjectReport
 

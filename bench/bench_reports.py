@@ -147,11 +147,11 @@ def main() -> None:
     setup_django()
     from django.core.management import call_command
 
+    from shinchoku.cycle.services.imports import year_import
     from shinchoku.documents.model import build_report
     from shinchoku.documents.pdf import render_pdf_weasyprint
     from shinchoku.documents.render import render_document, render_report, report_document
     from shinchoku.importing.report_text import parse_report_text
-    from shinchoku.interchange.load import document_load
 
     call_command("migrate", verbosity=0)
     seed = parse_report_text(SEED.read_text(encoding="utf-8"), source=str(SEED))
@@ -159,11 +159,11 @@ def main() -> None:
     plans = set(args.plans.split(","))
     cities: dict[str, Any] = {}
     if "seed" in plans:
-        cities["seed (24 projects)"] = document_load(document=copy.deepcopy(seed)).municipality
+        cities["seed (24 projects)"] = year_import(by=None, document=copy.deepcopy(seed)).municipality
     for factor in (4, 10):
         if f"x{factor}" in plans:
             city = synthetic_document(seed, factor)
-            cities[f"{factor}x seed ({24 * factor} projects)"] = document_load(document=city).municipality
+            cities[f"{factor}x seed ({24 * factor} projects)"] = year_import(by=None, document=city).municipality
     out_dir = Path(tempfile.mkdtemp(prefix="shinchoku-bench-out-"))
     print(f"{args.runs} runs per figure, database: sqlite, cpus: {os.cpu_count()}")
     print(f"{'plan':<26}{'format':<8}{'median':>10}{'min':>10}{'cpu':>10}{'size':>12}  target")

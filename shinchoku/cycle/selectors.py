@@ -34,7 +34,7 @@ from shinchoku.plans.models import (
     ValueKind,
     YearState,
 )
-from shinchoku.plans.selectors import plan_for_fiscal_year
+from shinchoku.plans.selectors import plan_for_fiscal_year, values_in_force
 from shinchoku.tenancy.models import Department, Municipality
 
 NOT_STARTED = "not_started"
@@ -46,23 +46,9 @@ OUTSTANDING_STATES = frozenset({NOT_STARTED, ReportState.DRAFT, ReportState.RETU
 # -- indicator values ------------------------------------------------------------------------------------------
 
 
-def _revision_key(value: IndicatorValue) -> tuple[bool, dt.date | None, int]:
-    return (value.revision_id is not None, value.revision.revised_on if value.revision else None, value.pk or 0)
-
-
-def current_values(values: Iterable[IndicatorValue]) -> dict[tuple[int, str, int], IndicatorValue]:
-    """(indicator id, kind, fiscal year) → the value in force: the latest revision's, else the adopted one."""
-    best: dict[tuple[int, str, int], IndicatorValue] = {}
-    for value in values:
-        key = (value.indicator_id, value.kind, value.fiscal_year)
-        if key not in best or _revision_key(value) > _revision_key(best[key]):
-            best[key] = value
-    return best
-
-
 def indicator_values_current(*, indicator_ids: Iterable[int]) -> dict[tuple[int, str, int], IndicatorValue]:
     """One query: every current target and actual of the given indicators."""
-    return current_values(IndicatorValue.objects.filter(indicator_id__in=list(indicator_ids)).select_related("revision"))
+    return values_in_force(IndicatorValue.objects.filter(indicator_id__in=list(indicator_ids)).select_related("revision"))
 
 
 # -- visibility --------------------------------------------------------------------------------------------------

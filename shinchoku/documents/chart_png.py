@@ -6,13 +6,14 @@ when Pillow or a Japanese font is not available, so the document falls back to t
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from shinchoku.documents.charts import nice_ceiling, short_year
-from shinchoku.documents.model import IndicatorView, format_number
+from shinchoku.documents.charts import chart_frame, geometry, short_year
+from shinchoku.documents.model import IndicatorView
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
@@ -43,26 +44,23 @@ def indicator_png(indicator: IndicatorView) -> bytes | None:
     if font is None or not indicator.has_chart:
         return None
     bold = font
-    years = [y for y in indicator.years if y.target is not None or y.actual is not None]
-    span = indicator.years[indicator.years.index(years[0]) : indicator.years.index(years[-1]) + 1]
-    values = [float(v) for y in span for v in (y.target, y.actual) if v is not None]
-    top, step = nice_ceiling(max(values))
+    # The SVG's frame (years, axis, ticks), drawn at SCALE: the PNG and the SVG cannot disagree on the axis.
+    frame = chart_frame(indicator)
+    span = frame.years
     plot_w, plot_h = WIDTH - PAD_LEFT - PAD_RIGHT, HEIGHT - PAD_TOP - PAD_BOTTOM
     slot = plot_w / len(span)
 
-    def y_of(value: float) -> float:
-        return PAD_TOP + plot_h - (value / top) * plot_h
+    def y_of(value: Decimal) -> float:
+        return PAD_TOP + plot_h - geometry(value / frame.top) * plot_h
 
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
-    for i in range(round(top / step) + 1):
-        value = step * i
-        y = y_of(value)
+    for i, tick in enumerate(frame.ticks):
+        y = y_of(tick.value)
         draw.line(
             [(PAD_LEFT, y), (WIDTH - PAD_RIGHT, y)], fill="#888888" if i == 0 else "#dddddd", width=SCALE
         )
-        label = f"{value:,.0f}" if float(step).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
-        draw.text((PAD_LEFT - 6 * SCALE, y), label, font=font, fill="#333333", anchor="rm")
+        draw.text((PAD_LEFT - 6 * SCALE, y), tick.format(), font=font, fill="#333333", anchor="rm")
     if indicator.unit:
         draw.text(
             (PAD_LEFT - 6 * SCALE, PAD_TOP - 14 * SCALE),
@@ -77,13 +75,13 @@ def indicator_png(indicator: IndicatorView) -> bytes | None:
         cx = PAD_LEFT + slot * (i + 0.5)
         if year.target is not None:
             draw.rectangle(
-                [(cx - bar_w / 2, y_of(float(year.target))), (cx + bar_w / 2, PAD_TOP + plot_h)],
+                [(cx - bar_w / 2, y_of(year.target.value)), (cx + bar_w / 2, PAD_TOP + plot_h)],
                 fill="#c9d6e8",
                 outline="#5b7aa6",
                 width=SCALE,
             )
         if year.actual is not None:
-            points.append((cx, y_of(float(year.actual)), format_number(year.actual)))
+            points.append((cx, y_of(year.actual.value), year.actual.format()))
         draw.text(
             (cx, HEIGHT - PAD_BOTTOM + 14 * SCALE),
             f"{short_year(year.fiscal_year)}年度",

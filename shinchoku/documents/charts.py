@@ -6,12 +6,13 @@ accessible (``role="img"``, ``<title>``, ``<desc>`` listing the values) and prin
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal
 from html import escape
 
-from shinchoku.documents.model import IndicatorView, IndicatorYear, decimals_of, format_number
+from shinchoku.documents.model import IndicatorView, IndicatorYear
+from shinchoku.values import MAX_DECIMALS, Quantity
 from shinchoku.wareki import era_fiscal_year
 
 WIDTH = 520
@@ -26,28 +27,38 @@ ACTUAL = "#c0392b"
 FONT = "IPAexGothic, 'IPAGothic', sans-serif"
 
 
-def nice_ceiling(value: float) -> tuple[float, float]:
-    """A round axis maximum above ``value`` and its tick step (1, 2, 2.5 or 5 × 10ⁿ, about 4–5 ticks)."""
+def nice_ceiling(value: Decimal) -> tuple[Decimal, Decimal]:
+    """A round axis maximum above ``value`` and its tick step (1, 2, 2.5 or 5 × 10ⁿ, about 4–5 ticks).
+
+    Decimal, so tick labels are exact (0.75, not 0.7500000000000001) and print like the values themselves.
+    """
     if value <= 0:
-        return 1.0, 0.25
+        return Decimal(1), Decimal("0.25")
     raw = value / 4
-    power = 10 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 2.5, 5, 10):
+    power = Decimal(1).scaleb(raw.adjusted())
+    step = power
+    for factor in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10)):
         step = factor * power
         if step >= raw:
             break
-    return step * math.ceil(value / step - 1e-9), step
+    return step * (value / step).to_integral_value(rounding=ROUND_CEILING), step
+
+
+def axis_ticks(top: Decimal, step: Decimal) -> list[Quantity]:
+    """The tick values from 0 to ``top``, each with the decimals of the step (0, 2.5, 5.0 …)."""
+    decimals = min(MAX_DECIMALS, max(0, -int(step.normalize().as_tuple().exponent)))
+    count = int((top / step).to_integral_value())
+    return [Quantity(step * i, decimals) for i in range(count + 1)]
+
+
+def geometry(value: Decimal) -> float:
+    """The last step of a value: a coordinate on the drawing (never printed, so float is harmless here)."""
+    return float(value)
 
 
 def short_year(fiscal_year: int) -> str:
     era, year = era_fiscal_year(fiscal_year)
     return f"{era.short}{year}"
-
-
-def _tick_label(value: float, step: float) -> str:
-    if float(step).is_integer():
-        return f"{round(value):,}"
-    return f"{value:,.{min(decimals_of(round(step, 6)), 3)}f}"
 
 
 def chart_title(indicator: IndicatorView) -> str:
@@ -69,25 +80,25 @@ class ChartFrame:
     """Geometry shared by the SVG and the ReportLab drawing, in the 520 × 210 SVG space (y grows down)."""
 
     years: list[IndicatorYear]  # the span of fiscal years that have a target or an actual
-    top: float  # value at the top of the axis
-    step: float  # tick step
+    top: Decimal  # value at the top of the axis
+    step: Decimal  # tick step
     plot_w: float
     plot_h: float
     slot: float  # horizontal space per fiscal year
 
-    def y_of(self, value: float) -> float:
-        return PAD_TOP + self.plot_h - (value / self.top) * self.plot_h
+    def y_of(self, value: Decimal) -> float:
+        return PAD_TOP + self.plot_h - geometry(value / self.top) * self.plot_h
 
     @property
-    def ticks(self) -> int:
-        return round(self.top / self.step)
+    def ticks(self) -> list[Quantity]:
+        return axis_ticks(self.top, self.step)
 
 
 def chart_frame(indicator: IndicatorView) -> ChartFrame:
     shown = [y for y in indicator.years if y.target is not None or y.actual is not None]
     first, last = indicator.years.index(shown[0]), indicator.years.index(shown[-1])
     years = indicator.years[first : last + 1]
-    values = [float(v) for y in years for v in (y.target, y.actual) if v is not None]
+    values = [q.value for y in years for q in (y.target, y.actual) if q is not None]
     top, step = nice_ceiling(max(values))
     plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
     return ChartFrame(years, top, step, plot_w, HEIGHT - PAD_TOP - PAD_BOTTOM, plot_w / len(years))
@@ -98,8 +109,8 @@ def indicator_svg(indicator: IndicatorView) -> str:
     if not indicator.has_chart:
         return ""
     frame = chart_frame(indicator)
-    years, top, step, plot_h, slot = frame.years, frame.top, frame.step, frame.plot_h, frame.slot
-    y_of: Callable[[float], float] = frame.y_of
+    years, plot_h, slot = frame.years, frame.plot_h, frame.slot
+    y_of: Callable[[Decimal], float] = frame.y_of
 
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '
@@ -109,17 +120,15 @@ def indicator_svg(indicator: IndicatorView) -> str:
         f'<desc id="{indicator.chart_id}-d">{escape(chart_description(indicator))}</desc>',
     ]
     # Grid and value axis.
-    ticks = round(top / step)
-    for i in range(ticks + 1):
-        value = step * i
-        y = y_of(value)
+    for i, tick in enumerate(frame.ticks):
+        y = y_of(tick.value)
         out.append(
             f'<line x1="{PAD_LEFT}" y1="{y:.1f}" x2="{WIDTH - PAD_RIGHT}" y2="{y:.1f}" '
             f'stroke="{"#888" if i == 0 else "#ddd"}" stroke-width="1"/>'
         )
         out.append(
             f'<text x="{PAD_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#333">'
-            f"{escape(_tick_label(value, step))}</text>"
+            f"{escape(tick.format())}</text>"
         )
     if indicator.unit:
         out.append(
@@ -132,13 +141,13 @@ def indicator_svg(indicator: IndicatorView) -> str:
     for i, year in enumerate(years):
         cx = PAD_LEFT + slot * (i + 0.5)
         if year.target is not None:
-            top_y = y_of(float(year.target))
+            top_y = y_of(year.target.value)
             out.append(
                 f'<rect x="{cx - bar_w / 2:.1f}" y="{top_y:.1f}" width="{bar_w:.1f}" '
                 f'height="{PAD_TOP + plot_h - top_y:.1f}" fill="{TARGET_FILL}" stroke="{TARGET_STROKE}"/>'
             )
         if year.actual is not None:
-            points.append((cx, y_of(float(year.actual)), format_number(year.actual)))
+            points.append((cx, y_of(year.actual.value), year.actual.format()))
         out.append(
             f'<text x="{cx:.1f}" y="{HEIGHT - PAD_BOTTOM + 16}" text-anchor="middle" fill="#333">'
             f"{escape(short_year(year.fiscal_year))}年度</text>"

@@ -13,6 +13,7 @@ from typing import Literal
 
 from shinchoku.cycle import evaluation
 from shinchoku.interchange.document import Document, IndicatorDoc, ProjectDoc, ResultTableDoc
+from shinchoku.values import Quantity
 from shinchoku.wareki import format_fiscal_year, format_year_month
 
 MISSING = "—"
@@ -26,35 +27,27 @@ def has_own_mark(text: str) -> bool:
     return bool(_OWN_MARK.match(text))
 
 
-def decimals_of(number: float | int) -> int:
-    if isinstance(number, int):
-        return 0
-    exponent = Decimal(repr(number)).as_tuple().exponent
-    return max(0, -int(exponent))
+def quantity(text: str | None) -> Quantity | None:
+    """A value of the document (its exchange form, ``"16000.50"``) as the quantity the renderers print."""
+    return None if text is None else Quantity.from_plain(text)
 
 
-def format_number(number: float | int) -> str:
-    """16608 → ``16,608``; 3.0 → ``3.0``; 650.4 → ``650.4`` (the decimals as given)."""
-    return f"{number:,.{decimals_of(number)}f}"
-
-
-def format_value(number: float | int | None, unit: str, qualifier: str | None) -> str:
-    if number is None:
+def format_value(value: Quantity | None, unit: str, qualifier: str | None) -> str:
+    if value is None:
         return MISSING
-    text = f"{format_number(number)}{unit}"
+    text = value.format(unit)
     if qualifier:
         text = f"{qualifier}{text}" if qualifier in _PREFIX_QUALIFIERS else f"{text}{qualifier}"
     return text
 
 
-def achievement_rate(target: float | int | None, actual: float | int | None, direction: str) -> float | None:
+def achievement_rate(target: Quantity | None, actual: Quantity | None, direction: str) -> Decimal | None:
     """The evaluation rule's ratio, unrounded, for documents (a spreadsheet computes with it)."""
-    ratio = evaluation.achievement_ratio(
-        actual=None if actual is None else Decimal(str(actual)),
-        target=None if target is None else Decimal(str(target)),
+    return evaluation.achievement_ratio(
+        actual=None if actual is None else actual.value,
+        target=None if target is None else target.value,
         direction=direction,
     )
-    return None if ratio is None else float(ratio)
 
 
 def slug(prefix: str, *parts: int) -> str:
@@ -132,11 +125,11 @@ class TreePillar:
 @dataclass(frozen=True)
 class IndicatorYear:
     fiscal_year: int
-    target: float | int | None
-    actual: float | int | None
+    target: Quantity | None
+    actual: Quantity | None
     target_text: str
     actual_text: str
-    rate: float | None
+    rate: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -277,8 +270,8 @@ def _indicator(doc: IndicatorDoc, years: list[int], chart_id: str) -> IndicatorV
     rows: list[IndicatorYear] = []
     extra = sorted({int(y) for y in (*doc["targets"], *doc["actuals"])} - set(years))
     for fy in [*years, *extra]:
-        target = doc["targets"].get(str(fy))
-        actual = doc["actuals"].get(str(fy))
+        target = quantity(doc["targets"].get(str(fy)))
+        actual = quantity(doc["actuals"].get(str(fy)))
         rows.append(
             IndicatorYear(
                 fy,
@@ -295,7 +288,7 @@ def _indicator(doc: IndicatorDoc, years: list[int], chart_id: str) -> IndicatorV
 
 
 def _result_table(doc: ResultTableDoc) -> ResultTableView:
-    rows = [(r["label"], f"{format_number(r['value'])}{r['unit']}") for r in doc["rows"]]
+    rows = [(r["label"], Quantity.from_plain(r["value"]).format(r["unit"])) for r in doc["rows"]]
     per_line = 3 if len(rows) % 3 == 0 else 2
     cells: list[list[str]] = []
     for start in range(0, len(rows), per_line):
@@ -305,7 +298,7 @@ def _result_table(doc: ResultTableDoc) -> ResultTableView:
         line += [""] * (2 * per_line - len(line))
         cells.append(line)
     total = doc.get("total")
-    total_text = f"{total['label']} {format_number(total['value'])}{total['unit']}" if total else None
+    total_text = f"{total['label']} {Quantity.from_plain(total['value']).format(total['unit'])}" if total else None
     return ResultTableView(cells, rows, total_text)
 
 

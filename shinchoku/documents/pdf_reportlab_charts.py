@@ -20,11 +20,10 @@ from shinchoku.documents.charts import (
     TARGET_FILL,
     TARGET_STROKE,
     WIDTH,
-    _tick_label,
     chart_frame,
     short_year,
 )
-from shinchoku.documents.model import IndicatorView, format_number
+from shinchoku.documents.model import IndicatorView
 from shinchoku.documents.pdf_reportlab_styles import FONT
 
 _TARGET_FILL = colors.HexColor(TARGET_FILL)
@@ -49,16 +48,15 @@ def indicator_drawing(indicator: IndicatorView, width: float) -> Drawing | None:
     if not indicator.has_chart:
         return None
     frame = chart_frame(indicator)
-    years, top, step, plot_h, slot = frame.years, frame.top, frame.step, frame.plot_h, frame.slot
+    years, plot_h, slot = frame.years, frame.plot_h, frame.slot
     y_of = frame.y_of
 
     g = Group()
-    for i in range(round(top / step) + 1):
-        value = step * i
-        y = y_of(value)
+    for i, tick in enumerate(frame.ticks):
+        y = y_of(tick.value)
         g.add(Line(PAD_LEFT, _y(y), WIDTH - PAD_RIGHT, _y(y), strokeColor=_AXIS if i == 0 else _GRID,
                    strokeWidth=1))  # fmt: skip
-        g.add(_text(PAD_LEFT - 6, y + 4, _tick_label(value, step), "end"))
+        g.add(_text(PAD_LEFT - 6, y + 4, tick.format(), "end"))
     if indicator.unit:
         g.add(_text(PAD_LEFT - 6, PAD_TOP - 12, f"（{indicator.unit}）", "end"))
     bar_w = min(44.0, slot * 0.5)
@@ -66,11 +64,11 @@ def indicator_drawing(indicator: IndicatorView, width: float) -> Drawing | None:
     for i, year in enumerate(years):
         cx = PAD_LEFT + slot * (i + 0.5)
         if year.target is not None:
-            top_y = y_of(float(year.target))
+            top_y = y_of(year.target.value)
             g.add(Rect(cx - bar_w / 2, _y(PAD_TOP + plot_h), bar_w, PAD_TOP + plot_h - top_y,
                        fillColor=_TARGET_FILL, strokeColor=_TARGET_STROKE, strokeWidth=1))  # fmt: skip
         if year.actual is not None:
-            points.append((cx, y_of(float(year.actual)), format_number(year.actual)))
+            points.append((cx, y_of(year.actual.value), year.actual.format()))
         g.add(_text(cx, HEIGHT - PAD_BOTTOM + 16, f"{short_year(year.fiscal_year)}年度", "middle"))
     if len(points) > 1:
         coords = [c for x, y, _ in points for c in (x, _y(y))]

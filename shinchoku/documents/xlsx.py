@@ -22,8 +22,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from shinchoku.documents.model import ReportModel, decimals_of
+from shinchoku.documents.model import ReportModel
 from shinchoku.documents.safety import DRAFT_MARK, DRAFT_NOTICE, clean_text, clip, draft_title
+from shinchoku.values import Quantity
 from shinchoku.wareki import format_fiscal_year
 
 FONT_NAME = "游ゴシック"  # shown by Excel on Windows/macOS; LibreOffice falls back to a Japanese gothic
@@ -57,9 +58,15 @@ def put(sheet: Worksheet, row: int, column: int, value: Any) -> Any:
     return cell
 
 
-def _number_format(value: object) -> str:
-    decimals = decimals_of(value) if isinstance(value, int | float) else 0
+def _number_format(value: Quantity | None) -> str:
+    """Excel's picture of the quantity: ``#,##0.00`` for 16000.50, so the cell shows 16,000.50."""
+    decimals = value.decimals if value is not None else 0
     return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def _cell_value(value: Any) -> Any:
+    # A cell is a number people compute with; its number format, not the number, carries the decimals typed.
+    return value.value if isinstance(value, Quantity) else value
 
 
 def _table(
@@ -79,9 +86,11 @@ def _table(
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for r, values in enumerate(rows, start=start_row + 1):
         for c, value in enumerate(values, start=1):
-            cell = put(sheet, r, c, value)
+            cell = put(sheet, r, c, _cell_value(value))
             cell.font, cell.border = BODY_FONT, BORDER
             cell.alignment = WRAP_TOP if (c - 1) in wrap else TOP
+            if isinstance(value, Quantity):
+                cell.number_format = _number_format(value)
     for col, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(col)].width = width
     last = get_column_letter(len(headers))
@@ -166,9 +175,7 @@ def _indicators_sheet(sheet: Worksheet, report: ReportModel) -> None:
                "単位", "付記", "方向", "注記"]  # fmt: skip
     rows = indicator_rows(report)
     _table(sheet, headers, rows, [5, 28, 36, 7, 16, 11, 11, 9, 7, 7, 12, 30], wrap={1, 2, 11})
-    for r, row in enumerate(rows, start=2):
-        for col, value in ((6, row[5]), (7, row[6])):
-            sheet.cell(row=r, column=col).number_format = _number_format(value)
+    for r in range(2, len(rows) + 2):
         sheet.cell(row=r, column=8).number_format = "0.0%"
 
 
@@ -190,10 +197,10 @@ def _charts_sheet(sheet: Worksheet, report: ReportModel) -> None:
             for i, y in enumerate(years, start=1):
                 values = (format_fiscal_year(y.fiscal_year, "short"), y.target, y.actual)
                 for c, value in enumerate(values, start=1):
-                    cell = put(sheet, header + i, c, value)
+                    cell = put(sheet, header + i, c, _cell_value(value))
                     cell.font, cell.border = BODY_FONT, BORDER
                     if c > 1:
-                        cell.number_format = _number_format(value)
+                        cell.number_format = _number_format(value if isinstance(value, Quantity) else None)
             last = header + len(years)
             categories = Reference(sheet, min_col=1, min_row=header + 1, max_row=last)
             bars = BarChart()

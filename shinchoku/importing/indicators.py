@@ -23,6 +23,7 @@ from shinchoku.importing.base import ParserBase
 from shinchoku.importing.sheets import Sheet
 from shinchoku.importing.text import Value, clean_name, collapse, key, parse_value
 from shinchoku.interchange.document import IndicatorDoc
+from shinchoku.values import Quantity
 from shinchoku.wareki import parse_era_year
 
 # Kept in the project's results when an actual matches no target: the label says where the text came from.
@@ -35,7 +36,7 @@ class _TextIndicator:
     line: int
     target: Value | None
     unit: str
-    actuals: dict[int, int | float] = field(default_factory=dict)
+    actuals: dict[int, Quantity] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
@@ -44,11 +45,11 @@ def indicator_doc(
     unit: str,
     qualifier: str | None,
     note: str | None,
-    targets: dict[int, int | float],
-    actuals: dict[int, int | float],
+    targets: dict[int, Quantity],
+    actuals: dict[int, Quantity],
 ) -> IndicatorDoc:
     # "lower" when the target says so (以下/未満) or the yearly targets only go down; otherwise "higher".
-    ordered = [targets[y] for y in sorted(targets)]
+    ordered = [targets[y].value for y in sorted(targets)]
     falling = (
         len(ordered) > 1 and all(a >= b for a, b in itertools.pairwise(ordered)) and ordered[0] > ordered[-1]
     )
@@ -59,8 +60,8 @@ def indicator_doc(
         "direction": "lower" if lower else "higher",
         "qualifier": qualifier,
         "note": note,
-        "targets": {str(y): v for y, v in sorted(targets.items())},
-        "actuals": {str(y): v for y, v in sorted(actuals.items())},
+        "targets": {str(y): v.plain() for y, v in sorted(targets.items())},
+        "actuals": {str(y): v.plain() for y, v in sorted(actuals.items())},
     }
 
 

@@ -176,12 +176,12 @@ def _result_table(table: Table) -> ResultTableDoc | None:
         if m and parse_value(m.group(2)):
             v = parse_value(m.group(2))
             assert v is not None
-            total = {"label": m.group(1), "value": v.number, "unit": v.unit}
+            total = {"label": m.group(1), "value": v.number.plain(), "unit": v.unit}
             label = None
             continue
         value = parse_value(cell)
         if label is not None and value is not None:
-            rows.append({"label": label, "value": value.number, "unit": value.unit})
+            rows.append({"label": label, "value": value.number.plain(), "unit": value.unit})
             label = None
         else:
             label = clean_name(cell)
@@ -200,7 +200,7 @@ class ParseResult:
 
 
 def parse_report(text: str, *, source: str = "<text>") -> ParseResult:
-    """Parse the text form of a progress report into a ``shinchoku-report/1`` document and its warnings.
+    """Parse the text form of a progress report into a ``shinchoku-report/2`` document and its warnings.
 
     Raises ReportFormatError (with the 1-based line) when the text does not have the report's structure.
     """

@@ -19,6 +19,7 @@ from shinchoku.importing.text import (
     parse_value,
 )
 from shinchoku.interchange.document import ScheduleRowDoc
+from shinchoku.values import Quantity
 from shinchoku.wareki import ERA_YEAR, year_from_match
 
 NUMBER_EXPECTED = "a number such as 1,234人 or —"
@@ -65,8 +66,8 @@ class Indicator:
     name: str
     marker: str | None
     line: int
-    targets: dict[int, tuple[int | float, str, str | None]] = field(default_factory=dict)
-    actuals: dict[int, tuple[int | float, str, str | None]] = field(default_factory=dict)
+    targets: dict[int, tuple[Quantity, str, str | None]] = field(default_factory=dict)
+    actuals: dict[int, tuple[Quantity, str, str | None]] = field(default_factory=dict)
 
 
 @dataclass
@@ -308,7 +309,7 @@ class SheetParser(ParserBase):
         return indicator
 
     def values(
-        self, sheet: Sheet, n: int, cells: list[str], into: dict[int, tuple[int | float, str, str | None]]
+        self, sheet: Sheet, n: int, cells: list[str], into: dict[int, tuple[Quantity, str, str | None]]
     ) -> None:
         if not sheet.years:
             raise self.error(

@@ -8,6 +8,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from shinchoku.values import NotANumber, Quantity, parse
+
 _WS = re.compile(r"\s+")
 # Characters that end a sentence or a list entry; a page break after one of them is a real item boundary.
 TERMINATORS = "。．.！？!?」』）)"
@@ -65,7 +67,7 @@ def is_dash(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Value:
-    number: int | float
+    number: Quantity  # 31.70 keeps its 2 decimals
     unit: str
     qualifier: str | None
 
@@ -81,8 +83,13 @@ def parse_value(text: str) -> Value | None:
     m = _VALUE.match(key(text))
     if not m:
         return None
-    digits = m.group("num").replace(",", "")
-    number: int | float = float(digits + m.group("dec")) if m.group("dec") else int(digits)
+    try:
+        # The number itself is read like any typed value; the unit and the qualifier are the report's own.
+        number = parse(m.group("num") + (m.group("dec") or ""), allow_not_applicable=False).quantity
+    except NotANumber:  # too many digits: the caller reports "expected a number" with the line
+        return None
+    if number is None:  # pragma: no cover - the pattern requires digits
+        return None
     return Value(number, m.group("unit"), m.group("pre") or m.group("post"))
 
 

@@ -47,9 +47,9 @@ def _text(value: Any) -> str:
 
 
 def _indicator_changes(project: str, before: IndicatorDoc | None, after: IndicatorDoc | None) -> list[Correction]:
-    name = (after or before or {}).get("name", "")  # type: ignore[union-attr]
     if before is None or after is None:
         return [Correction(f"「{project}」", "目標指標", _text(before and before["name"]), _text(after and after["name"]))]
+    name = after["name"]
     changes: list[Correction] = []
     for key, label in (("targets", "目標"), ("actuals", "実績")):
         old: dict[str, Any] = before[key]  # type: ignore[literal-required]
@@ -110,9 +110,9 @@ def corrections(before: Document, after: Document) -> list[Correction]:
         changes += _project_changes(old_projects.get(name), new_projects.get(name))
     old_uc = {(u["pillar"], u["title"]): u["text"] for u in before["under_consideration"]}
     new_uc = {(u["pillar"], u["title"]): u["text"] for u in after["under_consideration"]}
-    for key in dict.fromkeys([*old_uc, *new_uc]):
-        if old_uc.get(key) != new_uc.get(key):
+    for uc in dict.fromkeys([*old_uc, *new_uc]):
+        if old_uc.get(uc) != new_uc.get(uc):
             changes.append(
-                Correction(f"個別事業計画を検討中の施策「{key[1]}」", "状況", _text(old_uc.get(key)), _text(new_uc.get(key)))
+                Correction(f"個別事業計画を検討中の施策「{uc[1]}」", "状況", _text(old_uc.get(uc)), _text(new_uc.get(uc)))
             )
     return changes

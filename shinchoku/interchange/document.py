@@ -1,14 +1,18 @@
-"""Typed shape of the ``shinchoku-report/1`` document (see ``schema.json`` beside this file).
+"""Typed shape of the ``shinchoku-report/2`` document (see ``schema.json`` beside this file).
 
 Plain JSON-compatible dicts: the document is what is written to disk, so the types describe JSON, not objects.
-Fiscal years are ints in lists and strings when they are dict keys (JSON object keys are strings).
+Fiscal years are ints in lists and strings when they are dict keys (JSON object keys are strings). Values are
+decimal strings in the plain form of :class:`shinchoku.values.Quantity` (``"16000.50"``): a JSON number would
+be read as a float by most readers and lose the decimals as entered. ``shinchoku-report/1`` (values as JSON
+numbers) is still read; ``validation.validate_document`` upgrades it.
 """
 
 from __future__ import annotations
 
 from typing import Literal, NotRequired, TypedDict
 
-FORMAT = "shinchoku-report/1"
+FORMAT = "shinchoku-report/2"
+FORMAT_V1 = "shinchoku-report/1"
 
 Direction = Literal["higher", "lower"]
 
@@ -69,7 +73,7 @@ class ScheduleRowDoc(TypedDict):
 
 class TargetHistoryDoc(TypedDict):
     fiscal_year: int
-    value: float | int
+    value: str  # "16000.50"
     revision: str | None  # "YYYY-MM" of the revision that set it; None = as adopted
 
 
@@ -79,15 +83,15 @@ class IndicatorDoc(TypedDict):
     direction: Direction
     qualifier: str | None  # "以上", "以下", "約" ...
     note: str | None  # footnote text, e.g. "※全国学力・学習状況調査 児童生徒の回答を基に集計"
-    targets: dict[str, float | int]  # fiscal year -> value; years without a value omitted
-    actuals: dict[str, float | int]
+    targets: dict[str, str]  # fiscal year -> value ("14000", "31.70"); years without a value omitted
+    actuals: dict[str, str]
     # Targets superseded by a later revision (the current ones are in ``targets``); oldest first.
     target_history: NotRequired[list[TargetHistoryDoc]]
 
 
 class ResultTableRowDoc(TypedDict):
     label: str
-    value: float | int
+    value: str  # "2885"
     unit: str
 
 

@@ -18,7 +18,6 @@ from shinchoku.interchange.document import (
 )
 from shinchoku.plans.models import (
     Indicator,
-    IndicatorValue,
     Plan,
     Project,
     ProjectReport,
@@ -30,7 +29,9 @@ from shinchoku.plans.selectors import (
     grade_scale_list,
     plan_for_fiscal_year,
     projects_for_report,
+    revision_order,
     under_consideration_list,
+    values_in_force,
 )
 from shinchoku.tenancy.models import Municipality
 
@@ -44,25 +45,25 @@ def _month(value: object) -> str | None:
 
 
 def _row_doc(row: ResultTableRow) -> ResultTableRowDoc:
-    return {"label": row.label, "value": row.as_number(), "unit": row.unit}
+    return {"label": row.label, "value": row.quantity.plain(), "unit": row.unit}
 
 
 def _indicator_doc(indicator: Indicator) -> IndicatorDoc:
-    targets: dict[str, float | int] = {}
-    actuals: dict[str, float | int] = {}
-    history: list[TargetHistoryDoc] = []
-    # Values arrive ordered by kind, year, revision date with "as adopted" first, so the last one wins.
-    by_key: dict[tuple[str, int], list[IndicatorValue]] = {}
-    for value in indicator.values.all():
-        by_key.setdefault((value.kind, value.fiscal_year), []).append(value)
-    for (kind, fiscal_year), values in sorted(by_key.items()):
-        values.sort(key=lambda v: (v.revision is not None, v.revision.revised_on if v.revision else None))
-        current = values[-1]
-        (targets if kind == ValueKind.TARGET else actuals)[str(fiscal_year)] = current.as_number()
-        history.extend(
-            {"fiscal_year": fiscal_year, "value": v.as_number(), "revision": _month(v.revision.revised_on if v.revision else None)}
-            for v in values[:-1]
-        )
+    targets: dict[str, str] = {}
+    actuals: dict[str, str] = {}
+    values = list(indicator.values.all())
+    in_force = values_in_force(values)
+    for (_, kind, fiscal_year), current in sorted(in_force.items()):
+        (targets if kind == ValueKind.TARGET else actuals)[str(fiscal_year)] = current.quantity.plain()
+    # Every other target row was superseded by a later revision; oldest first within a year.
+    superseded = sorted(
+        (v for v in values if v.kind == ValueKind.TARGET and in_force[(v.indicator_id, v.kind, v.fiscal_year)] is not v),
+        key=lambda v: (v.fiscal_year, revision_order(v)),
+    )
+    history: list[TargetHistoryDoc] = [
+        {"fiscal_year": v.fiscal_year, "value": v.quantity.plain(), "revision": _month(v.revision.revised_on if v.revision else None)}
+        for v in superseded
+    ]
     doc: IndicatorDoc = {
         "name": indicator.name,
         "unit": indicator.unit,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
@@ -39,8 +38,10 @@ from shinchoku.plans.models import (
     ScheduleRow,
     ValueKind,
 )
-from shinchoku.plans.services import result_table_specs, result_tables_replace
+from shinchoku.plans.selectors import values_in_force
+from shinchoku.plans.services import ResultRowSpec, result_table_specs, result_tables_replace
 from shinchoku.tenancy.models import Department, Municipality
+from shinchoku.values import Quantity
 
 
 @dataclass
@@ -78,10 +79,6 @@ def month_to_date(value: str | None) -> dt.date | None:
         return None
     year, month = value.split("-")
     return dt.date(int(year), int(month), 1)
-
-
-def to_decimal(number: float | int) -> tuple[Decimal, int]:
-    return Decimal(str(number)), IndicatorValue.decimals_of(number)
 
 
 def _set_fields(obj: Any, values: dict[str, Any]) -> bool:
@@ -387,22 +384,22 @@ class DocumentLoader:
                 v.kind == ValueKind.TARGET and v.fiscal_year == item["fiscal_year"] and v.revision == revision
                 for v in stored
             ):
-                value, decimals = to_decimal(item["value"])
+                quantity = Quantity.from_plain(item["value"])
                 stored.append(
                     IndicatorValue.objects.create(
                         indicator=indicator,
                         kind=ValueKind.TARGET,
                         fiscal_year=item["fiscal_year"],
-                        value=value,
-                        decimals=decimals,
+                        value=quantity.value,
+                        decimals=quantity.decimals,
                         revision=revision,
                     )
                 )
                 self.result.count("indicator_value", created=True)
         for kind, key in ((ValueKind.TARGET, "targets"), (ValueKind.ACTUAL, "actuals")):
-            series: dict[str, float | int] = indicator_doc[key]  # type: ignore[literal-required]
-            for fy_text, number in series.items():
-                self._load_value(indicator, stored, kind, int(fy_text), number)
+            series: dict[str, str] = indicator_doc[key]  # type: ignore[literal-required]
+            for fy_text, text in series.items():
+                self._load_value(indicator, stored, kind, int(fy_text), Quantity.from_plain(text))
 
     def _load_value(
         self,
@@ -410,16 +407,10 @@ class DocumentLoader:
         stored: list[IndicatorValue],
         kind: str,
         fiscal_year: int,
-        number: float | int,
+        quantity: Quantity,
     ) -> None:
-        value, decimals = to_decimal(number)
-        rows = [v for v in stored if v.kind == kind and v.fiscal_year == fiscal_year]
-        current = max(
-            rows,
-            key=lambda v: (v.revision is not None, v.revision.revised_on if v.revision else None),
-            default=None,
-        )
-        if current is not None and current.value == value and current.decimals == decimals:
+        current = values_in_force(stored).get((indicator.pk, kind, fiscal_year))
+        if current is not None and current.quantity == quantity:
             return
         revision = self.latest_revision if kind == ValueKind.TARGET else None
         newer_revision = (
@@ -432,14 +423,14 @@ class DocumentLoader:
                 indicator=indicator,
                 kind=kind,
                 fiscal_year=fiscal_year,
-                value=value,
-                decimals=decimals,
+                value=quantity.value,
+                decimals=quantity.decimals,
                 revision=None if current is None else revision,
             )
             stored.append(created)
             self.result.count("indicator_value", created=True)
         else:
-            _set_fields(current, {"value": value, "decimals": decimals})
+            _set_fields(current, {"value": quantity.value, "decimals": quantity.decimals})
             self.result.count("indicator_value", created=False)
 
     def _load_project_report(self, project: Project, project_doc: ProjectDoc) -> None:
@@ -472,9 +463,8 @@ class DocumentLoader:
         self._load_result_tables(report, project_doc["result_tables"])
 
     def _load_result_tables(self, report: ProjectReport, tables: list[ResultTableDoc]) -> None:
-        def row_key(row: Any, is_total: bool) -> tuple[str, Decimal, int, str, bool]:
-            value, decimals = to_decimal(row["value"])
-            return (row["label"], value, decimals, row["unit"], is_total)
+        def row_key(row: Any, is_total: bool) -> ResultRowSpec:
+            return (row["label"], Quantity.from_plain(row["value"]), row["unit"], is_total)
 
         wanted = [
             (
@@ -525,8 +515,8 @@ def _plain(value: Any) -> Any:
     """A field value as JSON for the audit trail (grades by code, decimals as text)."""
     if isinstance(value, GradeDefinition):
         return value.code
-    if isinstance(value, Decimal):
-        return str(value)
+    if isinstance(value, Quantity):
+        return value.plain()
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value

@@ -1,21 +1,29 @@
-"""Checks a document before anything is written: JSON Schema first, then references between its parts."""
+"""Checks a document before anything is written: JSON Schema first, then references between its parts.
+
+A ``shinchoku-report/1`` document is checked against its own schema, then upgraded to ``/2`` (numbers become
+decimal strings) and checked again, so everything after this module sees one format.
+"""
 
 from __future__ import annotations
 
+import copy
 import json
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 
-from shinchoku.interchange.document import FORMAT, Document
+from shinchoku.interchange.document import FORMAT, FORMAT_V1, Document
+from shinchoku.values import Quantity
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
+SCHEMA_V1_PATH = Path(__file__).with_name("schema_v1.json")
 
 
 class DocumentError(ValueError):
-    """The document is not a valid shinchoku-report/1 document; ``where`` is a JSON path like ``projects[3].grade``."""
+    """The document is not a valid shinchoku-report/2 (or /1) document; ``where`` is a JSON path like ``projects[3].grade``."""
 
     def __init__(self, where: str, message: str) -> None:
         super().__init__(f"{where}: {message}")
@@ -28,6 +36,11 @@ def schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
+@cache
+def schema_v1() -> dict[str, Any]:
+    return json.loads(SCHEMA_V1_PATH.read_text(encoding="utf-8"))
+
+
 def _path(parts: Any) -> str:
     text = ""
     for part in parts:
@@ -35,14 +48,57 @@ def _path(parts: Any) -> str:
     return text or "(document)"
 
 
-def validate_document(document: Any) -> Document:
-    validator = jsonschema.Draft202012Validator(schema())
+def _check_schema(document: Any, against: dict[str, Any]) -> None:
+    validator = jsonschema.Draft202012Validator(against)
     errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
     if errors:
         error = errors[0]
         raise DocumentError(_path(error.absolute_path), error.message)
-    if document["format"] != FORMAT:
-        raise DocumentError("format", f"expected {FORMAT!r}, found {document['format']!r}")
+
+
+def _plain(number: Any, where: str) -> str:
+    """A /1 number as a /2 decimal string, its decimals read from the JSON text (``parse_float=Decimal``)."""
+    if isinstance(number, float):
+        # A float has already lost the decimals as written (16000.50 → 16000.5): refuse rather than guess.
+        raise DocumentError(where, "a number read as a float; read the JSON with parse_float=Decimal")
+    if isinstance(number, bool) or not isinstance(number, int | Decimal):
+        raise DocumentError(where, f"expected a number, found {number!r}")
+    try:
+        return Quantity.of_decimal(number).plain()
+    except (ValueError, ArithmeticError) as exc:
+        raise DocumentError(where, f"{number} cannot be stored ({exc})") from exc
+
+
+def upgrade_v1(document: dict[str, Any]) -> dict[str, Any]:
+    """A valid ``shinchoku-report/1`` document as ``/2``: the same facts, values as decimal strings."""
+    upgraded = copy.deepcopy(document)
+    upgraded["format"] = FORMAT
+    for i, project in enumerate(upgraded["projects"]):
+        for j, indicator in enumerate(project["indicators"]):
+            where = f"projects[{i}].indicators[{j}]"
+            for key in ("targets", "actuals"):
+                indicator[key] = {fy: _plain(n, f"{where}.{key}.{fy}") for fy, n in indicator[key].items()}
+            for k, item in enumerate(indicator.get("target_history", [])):
+                item["value"] = _plain(item["value"], f"{where}.target_history[{k}].value")
+        for j, table in enumerate(project["result_tables"]):
+            where = f"projects[{i}].result_tables[{j}]"
+            for k, row in enumerate(table["rows"]):
+                row["value"] = _plain(row["value"], f"{where}.rows[{k}].value")
+            if "total" in table:
+                table["total"]["value"] = _plain(table["total"]["value"], f"{where}.total.value")
+    return upgraded
+
+
+def validate_document(document: Any) -> Document:
+    """The document, checked (and upgraded from /1); raises DocumentError naming the JSON path of a fault."""
+    found = document.get("format") if isinstance(document, dict) else None
+    if found is not None and found not in (FORMAT, FORMAT_V1):
+        # Said first: a document of another format fails the schema everywhere, and the format is the cause.
+        raise DocumentError("format", f"expected {FORMAT!r} (or {FORMAT_V1!r}), found {found!r}")
+    if found == FORMAT_V1:
+        _check_schema(document, schema_v1())
+        document = upgrade_v1(document)
+    _check_schema(document, schema())
 
     pillars = {p["name"]: set(p["policies"]) for p in document["pillars"]}
     grades = {g["code"] for g in document["grade_scale"]}

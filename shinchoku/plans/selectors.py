@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
 from django.db.models import Prefetch, Q
 
 from shinchoku.plans.models import (
@@ -19,6 +22,27 @@ from shinchoku.plans.models import (
     ScheduleRow,
 )
 from shinchoku.tenancy.models import Municipality
+
+ValueKey = tuple[int, str, int]  # (indicator id, kind, fiscal year)
+
+
+def revision_order(value: IndicatorValue) -> tuple[bool, dt.date | None, int]:
+    """Sorts the rows of one indicator, kind and year: as adopted first, then by revision month."""
+    return (value.revision_id is not None, value.revision.revised_on if value.revision else None, value.pk or 0)
+
+
+def values_in_force(values: Iterable[IndicatorValue]) -> dict[ValueKey, IndicatorValue]:
+    """(indicator id, kind, fiscal year) → the value in force: the latest revision's row, else the adopted one.
+
+    The one definition of "the current target/actual": pages, documents, exports and imports all use it, so
+    they cannot disagree about which revision counts. Works on prefetched rows (no query).
+    """
+    best: dict[ValueKey, IndicatorValue] = {}
+    for value in values:
+        key = (value.indicator_id, value.kind, value.fiscal_year)
+        if key not in best or revision_order(value) > revision_order(best[key]):
+            best[key] = value
+    return best
 
 
 def plan_for_fiscal_year(*, municipality: Municipality, fiscal_year: int) -> Plan | None:

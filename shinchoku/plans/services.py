@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 
 from shinchoku.plans.models import ProjectReport, ResultTable, ResultTableRow
+from shinchoku.values import Quantity
 
-# (label, value, decimals as written, unit, is_total)
-ResultRowSpec = tuple[str, Decimal, int, str, bool]
+# (label, value with its decimals as written, unit, is_total)
+ResultRowSpec = tuple[str, Quantity, str, bool]
 # (index of the result item the table follows, rows)
 ResultTableSpec = tuple[int, list[ResultRowSpec]]
 
@@ -16,7 +16,7 @@ ResultTableSpec = tuple[int, list[ResultRowSpec]]
 def result_table_specs(tables: Iterable[ResultTable]) -> list[ResultTableSpec]:
     """What stored tables hold, in the shape callers compare against (rows must be prefetched)."""
     return [
-        (t.after_item, [(r.label, r.value, r.decimals, r.unit, r.is_total) for r in t.rows.all()]) for t in tables
+        (t.after_item, [(r.label, r.quantity, r.unit, r.is_total) for r in t.rows.all()]) for t in tables
     ]
 
 
@@ -32,8 +32,9 @@ def result_tables_replace(*, report: ProjectReport, wanted: list[ResultTableSpec
         table = ResultTable.objects.create(report=report, position=position, after_item=after_item)
         ResultTableRow.objects.bulk_create(
             ResultTableRow(
-                table=table, position=i, label=label, value=value, decimals=decimals, unit=unit, is_total=total
+                table=table, position=i, label=label, value=quantity.value, decimals=quantity.decimals, unit=unit,
+                is_total=total,
             )
-            for i, (label, value, decimals, unit, total) in enumerate(rows)
+            for i, (label, quantity, unit, total) in enumerate(rows)
         )
     return True

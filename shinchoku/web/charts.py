@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from shinchoku.documents.charts import nice_ceiling, short_year
+from shinchoku.documents.charts import axis_ticks, geometry, nice_ceiling, short_year
+from shinchoku.values import Quantity
 
 # Colours chosen for ≥ 3:1 contrast against white (WCAG 1.4.11) and distinguishable in greyscale.
 GRADE_COLOURS = ["#0b4f8a", "#1d6b36", "#b35c00", "#a4161a", "#5b3f8c", "#4a4a4a"]
@@ -21,12 +23,6 @@ TARGET_STROKE = "#0b4f8a"
 ACTUAL_COLOUR = "#a4161a"
 AXIS = "#4a4a4a"
 FONT_SIZE = 12
-
-
-def _fmt(value: float) -> str:
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 @dataclass(frozen=True)
@@ -65,8 +61,8 @@ def grade_bars_svg(*, title: str, bars: Sequence[Bar], width: int = 360) -> Safe
 @dataclass(frozen=True)
 class KpiPoint:
     fiscal_year: int
-    target: float | None
-    actual: float | None
+    target: Quantity | None
+    actual: Quantity | None
 
 
 def kpi_svg(*, title: str, unit: str, points: Sequence[KpiPoint], width: int = 340, height: int = 190) -> SafeString:
@@ -77,33 +73,31 @@ def kpi_svg(*, title: str, unit: str, points: Sequence[KpiPoint], width: int = 3
     first = points.index(shown[0])
     last = points.index(shown[-1])
     years = list(points[first : last + 1])
-    values = [v for p in years for v in (p.target, p.actual) if v is not None]
+    values = [q.value for p in years for q in (p.target, p.actual) if q is not None]
     top, step = nice_ceiling(max(values))
     pad_l, pad_r, pad_t, pad_b = 58, 10, 12, 26
     plot_w = width - pad_l - pad_r
     plot_h = height - pad_t - pad_b
     slot = plot_w / len(years)
 
-    def y_of(value: float) -> float:
-        return pad_t + plot_h - (value / top) * plot_h
+    def y_of(value: Decimal) -> float:
+        return pad_t + plot_h - geometry(value / top) * plot_h
 
     desc = "。".join(
-        f"{short_year(p.fiscal_year)}年度 目標 {'—' if p.target is None else _fmt(p.target)}{unit}、"
-        f"実績 {'—' if p.actual is None else _fmt(p.actual)}{unit}"
+        f"{short_year(p.fiscal_year)}年度 目標 {'—' if p.target is None else p.target.format()}{unit}、"
+        f"実績 {'—' if p.actual is None else p.actual.format()}{unit}"
         for p in years
     )
     parts = [
         f'<svg class="chart" role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title><desc>{escape(desc)}。</desc>'
     ]
-    tick = 0.0
-    while tick <= top + 1e-9:
-        y = y_of(tick)
+    for tick in axis_ticks(top, step):
+        y = y_of(tick.value)
         parts.append(
             f'<line x1="{pad_l}" y1="{y:.1f}" x2="{width - pad_r}" y2="{y:.1f}" stroke="#d5d9e0"/>'
-            f'<text x="{pad_l - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{escape(_fmt(tick))}</text>'
+            f'<text x="{pad_l - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{escape(tick.format())}</text>'
         )
-        tick += step
     parts.append(
         f'<line x1="{pad_l}" y1="{pad_t + plot_h}" x2="{width - pad_r}" y2="{pad_t + plot_h}" stroke="{AXIS}"/>'
     )
@@ -112,13 +106,13 @@ def kpi_svg(*, title: str, unit: str, points: Sequence[KpiPoint], width: int = 3
         cx = pad_l + slot * (i + 0.5)
         if p.target is not None:
             bw = min(slot * 0.55, 36)
-            y = y_of(p.target)
+            y = y_of(p.target.value)
             parts.append(
                 f'<rect x="{cx - bw / 2:.1f}" y="{y:.1f}" width="{bw:.1f}" height="{pad_t + plot_h - y:.1f}" '
                 f'fill="{TARGET_FILL}" stroke="{TARGET_STROKE}"/>'
             )
         if p.actual is not None:
-            line_points.append(f"{cx:.1f},{y_of(p.actual):.1f}")
+            line_points.append(f"{cx:.1f},{y_of(p.actual.value):.1f}")
         parts.append(
             f'<text x="{cx:.1f}" y="{height - 8}" text-anchor="middle" font-size="11">'
             f"{escape(short_year(p.fiscal_year))}</text>"

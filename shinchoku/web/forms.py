@@ -28,8 +28,7 @@ def actual_text(value: IndicatorValue | None, not_applicable: bool) -> str:
         return "該当なし"
     if value is None:
         return ""
-    number = value.as_number()
-    return f"{number}" if isinstance(number, int) else f"{number:.{value.decimals}f}"
+    return value.quantity.plain()
 
 
 @dataclass

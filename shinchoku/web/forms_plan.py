@@ -18,7 +18,6 @@ from typing import Any
 
 from django.http import QueryDict
 
-from shinchoku.cycle.parsing import NotANumber, format_value, parse_number
 from shinchoku.plans.models import (
     Direction,
     Indicator,
@@ -32,6 +31,7 @@ from shinchoku.plans.models import (
     ScheduleRow,
 )
 from shinchoku.tenancy.models import Department
+from shinchoku.values import NotANumber, Quantity, parse
 
 EXTRA_DEPARTMENT_SLOTS = 2  # empty selects offered after the project's departments
 MIN_DEPARTMENT_SLOTS = 3
@@ -329,9 +329,7 @@ class IndicatorFormData:
 
 
 def target_text(value: IndicatorValue | None) -> str:
-    if value is None:
-        return ""
-    return format_value(value.value, value.decimals) or ""
+    return "" if value is None else value.quantity.plain()
 
 
 @dataclass
@@ -371,10 +369,10 @@ class TargetsFormData:
                 continue
             if in_force is not None:
                 try:
-                    parsed = parse_number(text, unit=unit, allow_not_applicable=False)
+                    parsed: Quantity | None = parse(text, unit=unit, allow_not_applicable=False).quantity
                 except NotANumber:
                     parsed = None
-                if parsed is not None and parsed.value == in_force.value and parsed.decimals == in_force.decimals:
+                if parsed == in_force.quantity:
                     continue
             changed[fy] = text
         return changed

@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.http import QueryDict
@@ -32,9 +31,9 @@ TABLE_OPS = frozenset({"add", "remove", "addrow", "removerow"})
 _SERVICE_ERROR = re.compile(r"^成果の表(\d+)「(.*?)」")
 
 
-def value_text(value: Decimal, decimals: int) -> str:
+def value_text(row: ResultTableRow) -> str:
     """A stored value as a person would type it: 2,885 / 31.7."""
-    return f"{value:,.{decimals}f}"
+    return row.quantity.format()
 
 
 @dataclass
@@ -109,10 +108,10 @@ class ResultTablesData:
         stored = ResultTable.objects.filter(report=report).prefetch_related("rows").order_by("position")
         tables = []
         for table in stored:
-            rows = [RowInput(r.label, value_text(r.value, r.decimals), r.unit) for r in table.rows.all() if not r.is_total]
+            rows = [RowInput(r.label, value_text(r), r.unit) for r in table.rows.all() if not r.is_total]
             totals = [r for r in table.rows.all() if r.is_total]
             total = (
-                RowInput(totals[0].label, value_text(totals[0].value, totals[0].decimals), totals[0].unit)
+                RowInput(totals[0].label, value_text(totals[0]), totals[0].unit)
                 if totals
                 else RowInput(TOTAL_LABEL, "", rows[0].unit if rows else "")
             )

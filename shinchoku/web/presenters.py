@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString
 
 from shinchoku.plans.models import Indicator, IndicatorValue, Project, ValueKind
+from shinchoku.plans.selectors import values_in_force
 from shinchoku.web.charts import KpiPoint, kpi_svg
 
 
-def _revision_key(value: IndicatorValue) -> dt.date:
-    return value.revision.revised_on if value.revision_id and value.revision else dt.date.min
-
-
-def current_values(values: Iterable[IndicatorValue]) -> dict[tuple[str, int], IndicatorValue]:
-    """(kind, fiscal year) → the value of the latest revision (as adopted when never revised)."""
-    out: dict[tuple[str, int], IndicatorValue] = {}
-    for value in sorted(values, key=_revision_key):
-        out[(value.kind, value.fiscal_year)] = value
-    return out
-
-
 def format_value(value: IndicatorValue | None, unit: str = "") -> str:
-    if value is None:
-        return "—"
-    number = value.as_number()
-    text = f"{number:,}" if isinstance(number, int) else f"{number:,.{value.decimals}f}"
-    return f"{text}{unit}"
+    return "—" if value is None else value.quantity.format(unit)
 
 
 @dataclass
@@ -54,7 +38,7 @@ def indicator_rows(project: Project, years: Iterable[int], fiscal_year: int | No
     years = list(years)
     rows = []
     for indicator in project.indicators.all():
-        values = current_values(indicator.values.all())
+        values = {(kind, fy): v for (_, kind, fy), v in values_in_force(indicator.values.all()).items()}
         cells = [
             IndicatorCell(
                 fy,
@@ -66,8 +50,8 @@ def indicator_rows(project: Project, years: Iterable[int], fiscal_year: int | No
         points = [
             KpiPoint(
                 fy,
-                float(values[(ValueKind.TARGET, fy)].value) if (ValueKind.TARGET, fy) in values else None,
-                float(values[(ValueKind.ACTUAL, fy)].value) if (ValueKind.ACTUAL, fy) in values else None,
+                values[(ValueKind.TARGET, fy)].quantity if (ValueKind.TARGET, fy) in values else None,
+                values[(ValueKind.ACTUAL, fy)].quantity if (ValueKind.ACTUAL, fy) in values else None,
             )
             for fy in years
         ]

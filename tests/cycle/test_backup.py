@@ -29,20 +29,20 @@ from django_scopes import scope, scopes_disabled
 
 from shinchoku.backup.coverage import EXCLUDED, backed_up_models, foreign_keys, label_of
 from shinchoku.backup.fileformat import read_backup
-from shinchoku.cycle.models import AppendOnly, AuditEntry, ReportingCycle
+from shinchoku.cycle.models import AppendOnly, AuditEntry
 from shinchoku.cycle.services import (
-    cycle_open,
     plan_indicator_target_set,
     plan_revision_create,
     project_tag_create,
     report_approve,
     report_return,
     report_submit,
+    reporting_year_open,
     thresholds_set,
 )
+from shinchoku.cycle.services.imports import year_import
 from shinchoku.interchange.document import Document
-from shinchoku.interchange.load import document_load
-from shinchoku.plans.models import Plan
+from shinchoku.plans.models import Plan, ReportingYear
 from shinchoku.tenancy.models import Municipality
 
 from .backup_support import BOOKKEEPING_TABLES, NOT_COMPARED, database_tables, run_cli, run_script, table_dump
@@ -67,17 +67,17 @@ def run(*args: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def rich(  # type: ignore[no-untyped-def]
-    kashiwazaki, kariwa, cycle_2024, alice, bob, frank, dave, erin, charlie, seed_document: Document
+    kashiwazaki, kariwa, year_2024, alice, bob, frank, dave, erin, charlie, seed_document: Document
 ) -> dict[str, Any]:
     """柏崎市 (seed, FY2023 published, FY2024 open with a draft, a submitted, an approved and a returned
     report, a plan revision with a revised target, a new tag, own thresholds) and 刈羽村 (the same plan as its
     own, FY2024 open), users with memberships, departments, groups and permissions, an admin log row."""
     other = copy.deepcopy(seed_document)
     other["municipality"] = "刈羽村"
-    document_load(document=other)
+    year_import(by=None, document=other)
     with scope(municipality=kariwa):
         kariwa_plan = Plan.objects.get(municipality=kariwa)
-    cycle_open(plan=kariwa_plan, fiscal_year=2024, due_date=dt.date(2025, 6, 30), by=charlie)
+    reporting_year_open(plan=kariwa_plan, fiscal_year=2024, due_date=dt.date(2025, 6, 30), by=charlie)
 
     with scope(municipality=kashiwazaki):
         online, ai_rpa, denshi = (report_of(name, 2024) for name in (ONLINE, AI_RPA, DENSHI_KESSAI))
@@ -224,7 +224,7 @@ def test_it_restores_in_process_and_keeps_the_audit_log_append_only(rich: dict[s
         assert entry.before is not None or entry.after is not None
         with pytest.raises(AppendOnly):
             entry.save()
-        assert ReportingCycle.objects.filter(fiscal_year=2024).count() == 2
+        assert ReportingYear.objects.filter(fiscal_year=2024).count() == 2
 
 
 def assert_exact_types(path: Path) -> None:

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from django_scopes import scope
 
 from shinchoku.cycle.models import AuditEntry

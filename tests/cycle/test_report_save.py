@@ -9,7 +9,6 @@ import pytest
 from django_scopes import scope
 
 from shinchoku.cycle.models import AuditEntry, ItemEvaluation
-from shinchoku.cycle.parsing import NotANumber, parse_number
 from shinchoku.cycle.services import (
     InvalidActualValue,
     NotPermitted,
@@ -25,33 +24,6 @@ from .conftest import LINE, ONLINE, indicator_of, report_of
 def online(year_2024: ReportingYear) -> ProjectReport:
     with scope(municipality=year_2024.municipality_id):
         return report_of(ONLINE, 2024)
-
-
-@pytest.mark.parametrize(
-    ("text", "value", "decimals"),
-    [("16,608", "16608", 0), ("１６，６０８", "16608", 0), ("31.7", "31.7", 1), ("３１．７％", "31.7", 1),
-     ("3.0", "3.0", 1), ("650.4時間", "650.4", 1), (" 100 ", "100", 0), ("-5", "-5", 0)],
-)
-def test_it_reads_numbers_people_type(text: str, value: str, decimals: int) -> None:
-    parsed = parse_number(text, unit="時間")
-    assert (parsed.value, parsed.decimals, parsed.not_applicable) == (Decimal(value), decimals, False)
-
-
-@pytest.mark.parametrize("text", ["", "   ", None])
-def test_it_reads_empty_as_no_value(text: str | None) -> None:
-    assert parse_number(text).is_empty
-
-
-@pytest.mark.parametrize("text", ["該当なし", "-", "－", "—", "n/a"])
-def test_it_reads_not_applicable(text: str) -> None:
-    assert parse_number(text).not_applicable
-
-
-@pytest.mark.parametrize("text", ["約100", "100以上", "1,23", "12a", "1.2.3", "百", "100人"])
-def test_it_refuses_what_is_not_a_number(text: str) -> None:
-    with pytest.raises(NotANumber) as refused:
-        parse_number(text, unit="%")
-    assert str(refused.value).startswith(f"「{text}」は数値ではありません。")
 
 
 def test_it_refuses_actuals_that_are_not_numbers_and_saves_nothing(online: ProjectReport, bob: Any) -> None:

@@ -47,7 +47,7 @@ def test_it_reopens_and_republishes_a_year_from_the_command_line(plan: Plan, ali
 
 
 def test_it_says_why_a_year_cannot_be_published(plan: Plan) -> None:
-    with pytest.raises(CommandError, match="already|既に公表済み"):
+    with pytest.raises(CommandError, match="既に公表済み"):
         call_command("publish", "--municipality", "柏崎市", "--fiscal-year", "2023", stdout=io.StringIO())
     with pytest.raises(CommandError, match="no reporting year 2025"):
         call_command("publish", "--municipality", "柏崎市", "--fiscal-year", "2025", stdout=io.StringIO())
@@ -78,7 +78,7 @@ def test_it_refuses_an_import_over_an_open_year(plan: Plan, year_2024: Reporting
     path.write_text(json.dumps(draft, ensure_ascii=False), encoding="utf-8")
     code, _, err = run("import-json", str(path))
     assert code == 2 and "fiscal year 2024 is open for reporting" in err and "--replace" in err
-    code, out, _ = run("import-json", str(path), "--replace")
+    code, _, _ = run("import-json", str(path), "--replace")
     assert code == 0  # the same drafts again: nothing to change
     with scope(municipality=plan.municipality_id):
         assert ReportingYear.objects.get(fiscal_year=2024).is_open

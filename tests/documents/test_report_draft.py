@@ -12,10 +12,8 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from django.utils import timezone
 from django_scopes import scope
 
-from shinchoku.cycle.models import ReportingCycle
 from shinchoku.documents.render import FORMATS, render_document, render_report
 from shinchoku.documents.safety import DRAFT_MARK, DRAFT_NOTICE
 from shinchoku.interchange.document import Document
@@ -134,19 +132,20 @@ def test_it_gives_a_draft_html_page_a_banner_and_a_draft_title(
     assert published.title.startswith("令和6（2024）年度") and published.banner == ""
 
 
-def test_it_marks_the_documents_of_an_open_year_until_it_is_published(kashiwazaki: Municipality) -> None:
-    with scope(municipality=kashiwazaki):
-        plan = Plan.objects.get(municipality=kashiwazaki)
-        cycle = ReportingCycle.objects.create(
-            municipality=kashiwazaki, plan=plan, fiscal_year=2023, due_date=dt.date(2024, 5, 31)
-        )
-    data, _, _ = render_report(municipality=kashiwazaki, fiscal_year=2023, format="html")
-    assert _page(data).title.startswith("（案）")
-    forced, _, _ = render_report(municipality=kashiwazaki, fiscal_year=2023, format="html", draft=False)
-    assert _page(forced).banner == ""
+def test_it_marks_the_documents_of_a_year_until_it_is_published(kashiwazaki: Municipality) -> None:
+    from shinchoku.cycle.services import reporting_year_open, reporting_year_reopen
+    from shinchoku.plans.models import ReportingYear
 
     with scope(municipality=kashiwazaki):
-        cycle.published_at = timezone.now()
-        cycle.save()
+        plan = Plan.objects.get(municipality=kashiwazaki)
+        published = ReportingYear.objects.select_related("plan").get(plan=plan, fiscal_year=2023)
     data, _, _ = render_report(municipality=kashiwazaki, fiscal_year=2023, format="html")
     assert not _page(data).title.startswith("（案）") and _page(data).banner == ""
+    reporting_year_open(plan=plan, fiscal_year=2024, due_date=dt.date(2025, 5, 31), by=None)
+    data, _, _ = render_report(municipality=kashiwazaki, fiscal_year=2024, format="html")
+    assert _page(data).title.startswith("（案）")
+    forced, _, _ = render_report(municipality=kashiwazaki, fiscal_year=2024, format="html", draft=False)
+    assert _page(forced).banner == ""
+    reporting_year_reopen(year=published, by=None, comment="訂正")
+    data, _, _ = render_report(municipality=kashiwazaki, fiscal_year=2023, format="html")
+    assert _page(data).title.startswith("（案）")

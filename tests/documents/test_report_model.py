@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from decimal import Decimal
 from io import BytesIO
 
 import docx
@@ -13,6 +14,7 @@ from shinchoku.documents.model import achievement_rate, build_report, format_val
 from shinchoku.documents.pdf_weasyprint import FetchRefused, PackageFetcher
 from shinchoku.documents.render import render_document
 from shinchoku.interchange.document import Document
+from shinchoku.values import Quantity
 
 SCRIPT = '<script>alert("x")</script>'
 
@@ -76,14 +78,19 @@ def test_it_groups_section_2_by_pillar_and_policy(seed_document: Document) -> No
 
 
 def test_it_formats_values_and_rates() -> None:
-    assert format_value(16608, "人", None) == "16,608人"
-    assert format_value(90, "%", "以上") == "90%以上"
-    assert format_value(100, "人", "約") == "約100人"
-    assert format_value(3.0, "点", None) == "3.0点"
+    def q(text: str) -> Quantity:
+        return Quantity.from_plain(text)
+
+    assert format_value(q("16608"), "人", None) == "16,608人"
+    assert format_value(q("90"), "%", "以上") == "90%以上"
+    assert format_value(q("100"), "人", "約") == "約100人"
+    assert format_value(q("3.0"), "点", None) == "3.0点"
+    assert format_value(q("16000.50"), "人", None) == "16,000.50人"
     assert format_value(None, "%", None) == "—"
-    assert achievement_rate(14000, 16608, "higher") == pytest.approx(1.186, abs=1e-3)
-    assert achievement_rate(60, 30, "lower") == 2.0
-    assert achievement_rate(None, 5, "higher") is None and achievement_rate(0, 5, "higher") is None
+    rate = achievement_rate(q("14000"), q("16608"), "higher")
+    assert isinstance(rate, Decimal) and rate.quantize(Decimal("0.001")) == Decimal("1.186")
+    assert achievement_rate(q("60"), q("30"), "lower") == 2
+    assert achievement_rate(None, q("5"), "higher") is None and achievement_rate(q("0"), q("5"), "higher") is None
 
 
 def test_it_draws_a_chart_only_with_two_values(seed_document: Document) -> None:

@@ -7,8 +7,8 @@ import subprocess
 import zlib
 from html.parser import HTMLParser
 
-from shinchoku.documents.model import format_number
 from shinchoku.interchange.document import Document
+from shinchoku.values import Quantity
 from tests.documents.conftest import Rendered, squeeze
 
 
@@ -57,7 +57,7 @@ def test_it_pdf_contains_every_indicator_value_and_labels(pdf_text: str, seed_do
     for project in seed_document["projects"]:
         for indicator in project["indicators"]:
             for value in (*indicator["targets"].values(), *indicator["actuals"].values()):
-                assert format_number(value) + indicator["unit"] in flat, (indicator["name"], value)
+                assert Quantity.from_plain(value).format(indicator["unit"]) in flat, (indicator["name"], value)
     assert "16,608人" in flat and "14,000人" in flat and "90%以上" in flat and "3.0点" in flat
     assert "計8,011件" in flat and "計502件" in flat
     for label in ("令和6（2024）年度", "柏崎市DX推進計画進行管理報告書", "（令和5（2023）年度実績分）", "令和6（2024）年8月",

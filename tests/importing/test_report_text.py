@@ -194,8 +194,8 @@ def test_it_reads_the_grade_scale_with_b_as_planned(doc: Document) -> None:
 
 def test_it_reads_every_tabular_indicator(doc: Document) -> None:
     line = indicator(doc, "LINEによる情報発信", "公式アカウント追加ユーザー数（累計）")
-    assert line["targets"] == {"2022": 7000, "2023": 14000, "2024": 15000}
-    assert line["actuals"] == {"2022": 11768, "2023": 16608}
+    assert line["targets"] == {"2022": "7000", "2023": "14000", "2024": "15000"}
+    assert line["actuals"] == {"2022": "11768", "2023": "16608"}
     assert (line["unit"], line["direction"], line["qualifier"], line["note"]) == ("人", "higher", None, None)
 
     online = project(doc, "行政手続のオンライン化")["indicators"]
@@ -203,48 +203,48 @@ def test_it_reads_every_tabular_indicator(doc: Document) -> None:
         "手続総件数に対するオンライン化率",
         "オンライン化した手続のオンライン利用率",
     ]
-    assert online[0]["targets"] == {"2022": 50, "2023": 60, "2024": 70, "2025": 80}
-    assert online[0]["actuals"] == {"2022": 31, "2023": 32}
-    assert online[1]["targets"] == {"2022": 5, "2023": 10, "2024": 15, "2025": 20}
-    assert online[1]["actuals"] == {"2022": 1.1, "2023": 8.2}
+    assert online[0]["targets"] == {"2022": "50", "2023": "60", "2024": "70", "2025": "80"}
+    assert online[0]["actuals"] == {"2022": "31", "2023": "32"}
+    assert online[1]["targets"] == {"2022": "5", "2023": "10", "2024": "15", "2025": "20"}
+    assert online[1]["actuals"] == {"2022": "1.1", "2023": "8.2"}
     assert online[0]["unit"] == online[1]["unit"] == "%"
 
     tickets = project(doc, "電子チケット化事業")["indicators"]
-    assert [i["targets"] for i in tickets] == [{"2023": 3.0, "2024": 3.5, "2025": 4.0}] * 2
-    assert [i["actuals"] for i in tickets] == [{"2023": 3.3}, {"2023": 3.0}]
+    assert [i["targets"] for i in tickets] == [{"2023": "3.0", "2024": "3.5", "2025": "4.0"}] * 2
+    assert [i["actuals"] for i in tickets] == [{"2023": "3.3"}, {"2023": "3.0"}]
     assert tickets[0]["unit"] == "点"
 
     rpa = indicator(doc, "AI・RPAを含めた内製化の推進", "AI・RPAの内製化で削減した作業時間（年度計）")
-    assert rpa["targets"] == {"2022": 100, "2023": 800, "2024": 850, "2025": 900}
-    assert rpa["actuals"] == {"2022": 546, "2023": 650.4} and rpa["unit"] == "時間"
+    assert rpa["targets"] == {"2022": "100", "2023": "800", "2024": "850", "2025": "900"}
+    assert rpa["actuals"] == {"2022": "546", "2023": "650.4"} and rpa["unit"] == "時間"
 
     paper = indicator(doc, "電子文書管理・電子決裁システム導入", "決裁文書の電子化率")
-    assert paper["targets"] == {"2023": 60, "2024": 65, "2025": 70} and paper["actuals"] == {"2023": 31.7}
+    assert paper["targets"] == {"2023": "60", "2024": "65", "2025": "70"} and paper["actuals"] == {"2023": "31.7"}
 
     ict = indicator(doc, "学校教育におけるICT活用の推進", "ICT機器が学力向上に有効と回答した児童生徒の割合")
-    assert ict["targets"] == {"2023": 90, "2024": 90} and ict["actuals"] == {"2023": 95.3}
+    assert ict["targets"] == {"2023": "90", "2024": "90"} and ict["actuals"] == {"2023": "95.3"}
     assert ict["qualifier"] == "以上"
     assert ict["note"] == "※全国学力・学習状況調査 児童生徒の回答を基に集計"
 
     nursery = indicator(doc, "保育園等におけるICT活用の推進", "新たなシステムの保護者利用率")
-    assert nursery["targets"] == {"2024": 80, "2025": 90} and nursery["actuals"] == {}
+    assert nursery["targets"] == {"2024": "80", "2025": "90"} and nursery["actuals"] == {}
 
     invoices = indicator(doc, "電子請求", "請求書処理した事業者のうち電子請求した事業者の割合")
-    assert invoices["targets"] == {"2023": 30, "2024": 50} and invoices["actuals"] == {}
+    assert invoices["targets"] == {"2023": "30", "2024": "50"} and invoices["actuals"] == {}
 
     farm = indicator(doc, "農業DXに向けたデジタル技術の活用推進", "スマート機械の導入件数（累計）")
-    assert farm["targets"] == {"2022": 20, "2023": 23, "2024": 26, "2025": 29}
-    assert farm["actuals"] == {"2022": 15, "2023": 25}
+    assert farm["targets"] == {"2022": "20", "2023": "23", "2024": "26", "2025": "29"}
+    assert farm["actuals"] == {"2022": "15", "2023": "25"}
     assert (farm["unit"], farm["qualifier"]) == ("件", "以上")
 
 
 def test_it_turns_the_free_text_targets_into_four_indicators(doc: Document) -> None:
     industry = project(doc, "産業のDXを実践するデジタル人材の育成・企業づくり")["indicators"]
     assert [(i["name"], i["targets"], i["unit"], i["qualifier"], i["actuals"]) for i in industry] == [
-        ("IoT活用、DX推進に関する企業課題の解決に向けた相談件数", {"2024": 20}, "件", "以上", {}),
-        ("デジタル技術を活用した労働生産性向上に取り組むモデル企業の創出", {"2024": 3}, "件", "以上", {}),
-        ("職業能力の再開発に取り組む企業人材の育成", {"2024": 100}, "人", "以上", {}),
-        ("デジタル分野に関心を持った若年層の人材開発", {"2024": 15}, "人", "以上", {}),
+        ("IoT活用、DX推進に関する企業課題の解決に向けた相談件数", {"2024": "20"}, "件", "以上", {}),
+        ("デジタル技術を活用した労働生産性向上に取り組むモデル企業の創出", {"2024": "3"}, "件", "以上", {}),
+        ("職業能力の再開発に取り組む企業人材の育成", {"2024": "100"}, "人", "以上", {}),
+        ("デジタル分野に関心を持った若年層の人材開発", {"2024": "15"}, "人", "以上", {}),
     ]
 
 
@@ -309,19 +309,19 @@ def test_it_reads_the_result_tables(doc: Document) -> None:
     first, second = counter["result_tables"]
     assert first["after"] == 0 and second["after"] == 1
     assert [(r["label"], r["value"], r["unit"]) for r in first["rows"]] == [
-        ("住民票", 2885, "件"),
-        ("印鑑証明", 3275, "件"),
-        ("戸籍全部事項証明", 1530, "件"),
-        ("戸籍個人事項証明", 276, "件"),
-        ("戸籍の附票", 45, "件"),
+        ("住民票", "2885", "件"),
+        ("印鑑証明", "3275", "件"),
+        ("戸籍全部事項証明", "1530", "件"),
+        ("戸籍個人事項証明", "276", "件"),
+        ("戸籍の附票", "45", "件"),
     ]
-    assert first.get("total") == {"label": "計", "value": 8011, "unit": "件"}
+    assert first.get("total") == {"label": "計", "value": "8011", "unit": "件"}
     assert [(r["label"], r["value"]) for r in second["rows"]] == [
-        ("転出届", 300),
-        ("転入届", 189),
-        ("転居届", 13),
+        ("転出届", "300"),
+        ("転入届", "189"),
+        ("転居届", "13"),
     ]
-    assert second.get("total") == {"label": "計", "value": 502, "unit": "件"}
+    assert second.get("total") == {"label": "計", "value": "502", "unit": "件"}
     # The loose rows repeating the table are not results, and the page-broken challenge is one sentence again.
     assert len(counter["results"]) == 3
     assert counter["challenges"] == [
@@ -440,13 +440,13 @@ def test_it_reads_the_added_project_with_three_indicators(doc2024: Document) -> 
         ("宿泊者アンケート満足度", "点", "higher", None),
         ("観光案内の待ち時間", "分", "lower", "以下"),
     ]
-    assert tourism["indicators"][0]["targets"] == {"2023": 1000, "2024": 2000, "2025": 3000, "2026": 4000}
-    assert tourism["indicators"][0]["actuals"] == {"2023": 800, "2024": 1500}
-    assert tourism["indicators"][2]["actuals"] == {"2023": 32, "2024": 25}
+    assert tourism["indicators"][0]["targets"] == {"2023": "1000", "2024": "2000", "2025": "3000", "2026": "4000"}
+    assert tourism["indicators"][0]["actuals"] == {"2023": "800", "2024": "1500"}
+    assert tourism["indicators"][2]["actuals"] == {"2023": "32", "2024": "25"}
     assert tourism["results"] == ["アプリを公開しました。", "アンケートを実施しました。"]
     assert tourism["next_year"] == ["① 周知を強化します。", "② 機能を拡充します。"]
     line = indicator(doc2024, "LINEによる情報発信", "公式アカウント追加ユーザー数（累計）")
-    assert line["actuals"] == {"2022": 11768, "2023": 16608, "2024": 18210}
+    assert line["actuals"] == {"2022": "11768", "2023": "16608", "2024": "18210"}
 
 
 def test_it_rejects_results_of_another_year(fy2024_text: str) -> None:

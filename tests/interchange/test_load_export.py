@@ -12,7 +12,6 @@ from shinchoku.cycle.services.imports import year_import
 from shinchoku.interchange.document import Document
 from shinchoku.interchange.export import document_build
 from shinchoku.interchange.validation import DocumentError, validate_document
-from tests.conftest import empty_the_database
 from shinchoku.plans.models import (
     Indicator,
     IndicatorValue,
@@ -23,6 +22,7 @@ from shinchoku.plans.models import (
     ValueKind,
 )
 from shinchoku.tenancy.models import Municipality
+from tests.conftest import empty_the_database
 
 
 def table_counts() -> dict[str, int]:
@@ -87,8 +87,8 @@ def next_year_document(seed: Document) -> Document:
     )
     doc["plan"]["revisions"].append({"date": "2024-12", "description": "目標指標を見直しました。"})
     line = next(p for p in doc["projects"] if p["name"] == "LINEによる情報発信")
-    line["indicators"][0]["targets"]["2024"] = 18000
-    line["indicators"][0]["actuals"]["2024"] = 19123
+    line["indicators"][0]["targets"]["2024"] = "18000"
+    line["indicators"][0]["actuals"]["2024"] = "19123"
     line["grade"] = "B"
     line["results"] = ["FY2024の成果"]
     line["non_b_summary"] = []
@@ -109,14 +109,14 @@ def test_it_adds_next_year_and_keeps_the_earlier_one(kashiwazaki: Municipality, 
     assert line2023["grade"] == "A"
     assert line2024["grade"] == "B"
     assert line2024["results"] == ["FY2024の成果"]
-    assert line2024["indicators"][0]["targets"]["2024"] == 18000
-    assert line2024["indicators"][0]["actuals"]["2024"] == 19123
+    assert line2024["indicators"][0]["targets"]["2024"] == "18000"
+    assert line2024["indicators"][0]["actuals"]["2024"] == "19123"
     # The raised target keeps the original value in history, attached to no revision (as adopted).
-    assert [(v.as_number(), v.revision and f"{v.revision.revised_on:%Y-%m}") for v in history] == [
-        (15000, None),
-        (18000, "2024-12"),
+    assert [(v.quantity.plain(), v.revision and f"{v.revision.revised_on:%Y-%m}") for v in history] == [
+        ("15000", None),
+        ("18000", "2024-12"),
     ]
-    assert line2024["indicators"][0]["target_history"] == [{"fiscal_year": 2024, "value": 15000, "revision": None}]
+    assert line2024["indicators"][0]["target_history"] == [{"fiscal_year": 2024, "value": "15000", "revision": None}]
 
 
 def test_it_round_trips_target_history(kashiwazaki: Municipality, seed_document: Document) -> None:

@@ -60,7 +60,7 @@ def _project(**kwargs: Any) -> ProjectDoc:
 
 
 KASHIWAZAKI: Document = {
-    "format": "shinchoku-report/1",
+    "format": "shinchoku-report/2",
     "municipality": "柏崎市",
     "plan": {
         "name": "柏崎市DX推進計画",
@@ -112,8 +112,8 @@ KASHIWAZAKI: Document = {
                     "direction": "higher",
                     "qualifier": None,
                     "note": None,
-                    "targets": {"2022": 7000, "2023": 14000, "2024": 15000},
-                    "actuals": {"2022": 11768, "2023": 16608},
+                    "targets": {"2022": "7000", "2023": "14000", "2024": "15000"},
+                    "actuals": {"2022": "11768", "2023": "16608"},
                 }
             ],
             grade="A",
@@ -136,8 +136,8 @@ KASHIWAZAKI: Document = {
                     "direction": "higher",
                     "qualifier": None,
                     "note": None,
-                    "targets": {"2023": 60, "2024": 80, "2025": 90},
-                    "actuals": {"2023": 31.7},
+                    "targets": {"2023": "60", "2024": "80", "2025": "90"},
+                    "actuals": {"2023": "31.7"},
                 }
             ],
             grade="C",
@@ -163,7 +163,7 @@ KASHIWAZAKI: Document = {
 }
 
 KARIWA: Document = {
-    "format": "shinchoku-report/1",
+    "format": "shinchoku-report/2",
     "municipality": "刈羽村",
     "plan": {
         "name": "刈羽村DX推進計画",
@@ -336,8 +336,8 @@ def grow_city(city: Municipality) -> Callable[[int], None]:
                             "direction": "higher",
                             "qualifier": None,
                             "note": None,
-                            "targets": {"2023": 10},
-                            "actuals": {"2023": 5 + i},
+                            "targets": {"2023": "10"},
+                            "actuals": {"2023": str(5 + i)},
                         }
                     ],
                     grade="C",

@@ -88,7 +88,8 @@ def year_import(
 
     Raises DocumentError (inconsistent document), NotPermitted, ImportRefused; nothing is written then.
     """
-    validate_document(document)
+    # A shinchoku-report/1 document is upgraded to /2 here, before anything reads it.
+    document = validate_document(document)
     try:
         return _year_import(
             document=document, by=by, replace=replace, source_file=source_file, source_sha256=source_sha256, kind=kind

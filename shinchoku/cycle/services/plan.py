@@ -17,8 +17,6 @@ from django_scopes import scope
 from shinchoku import wareki
 from shinchoku.cycle.errors import InvalidInput, NotPermitted, YearLocked
 from shinchoku.cycle.models import EvaluationThresholds
-from shinchoku.cycle.parsing import NotANumber, format_value, parse_number
-from shinchoku.cycle.selectors import current_values
 from shinchoku.cycle.services._audit import audit_record
 from shinchoku.cycle.services.evaluate import evaluate_report, evaluate_reports
 from shinchoku.cycle.services.year import reports_create
@@ -44,7 +42,9 @@ from shinchoku.plans.models import (
     ValueKind,
     YearState,
 )
+from shinchoku.plans.selectors import values_in_force
 from shinchoku.tenancy.models import Department, Municipality
+from shinchoku.values import NotANumber, parse
 
 
 @contextmanager
@@ -92,7 +92,7 @@ def plan_indicator_target_set(
     *,
     indicator: Indicator,
     fiscal_year: int,
-    value: str | Decimal | int | float,
+    value: str,
     revision: PlanRevision | None,
     by: Any,
 ) -> IndicatorValue:
@@ -123,18 +123,18 @@ def plan_indicator_target_set(
                 "以降の年度の目標は、計画の改定として入力してください。"
             )
         try:
-            parsed = parse_number(str(value), unit=indicator.unit, allow_not_applicable=False)
+            parsed = parse(value, unit=indicator.unit, allow_not_applicable=False).quantity
         except NotANumber as exc:
             raise InvalidInput(str(exc), field="value") from exc
-        if parsed.value is None:
+        if parsed is None:
             raise InvalidInput("目標値を入力してください。", field="value")
         rows = list(
             IndicatorValue.objects.filter(indicator=indicator, kind=ValueKind.TARGET, fiscal_year=fiscal_year)
             .select_related("revision")
         )
-        in_force = current_values(rows).get((indicator.pk, ValueKind.TARGET, fiscal_year))
+        in_force = values_in_force(rows).get((indicator.pk, ValueKind.TARGET, fiscal_year))
         row = next((r for r in rows if r.revision_id == (revision.pk if revision else None)), None)
-        if row is not None and row.value == parsed.value and row.decimals == parsed.decimals:
+        if row is not None and row.quantity == parsed:
             return row
         if row is None:
             row = IndicatorValue.objects.create(
@@ -150,10 +150,10 @@ def plan_indicator_target_set(
             project=indicator.project_id,
             before={
                 "fiscal_year": fiscal_year,
-                "value": format_value(in_force.value, in_force.decimals) if in_force else None,
+                "value": in_force.quantity.plain() if in_force else None,
                 "revision": f"{in_force.revision.revised_on:%Y-%m}" if in_force and in_force.revision else None,
             },
-            after={"fiscal_year": fiscal_year, "value": format_value(parsed.value, parsed.decimals), "revision": revision_label},
+            after={"fiscal_year": fiscal_year, "value": parsed.plain(), "revision": revision_label},
         )
         report = (
             ProjectReport.objects.filter(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -24,7 +23,6 @@ from shinchoku.cycle.errors import (
     ReportLocked,
 )
 from shinchoku.cycle.models import AuditEntry, ItemEvaluation
-from shinchoku.cycle.parsing import NotANumber, parse_number
 from shinchoku.cycle.services._audit import audit_record
 from shinchoku.cycle.services.evaluate import ensure_items, evaluate_report
 from shinchoku.cycle.workflow import (
@@ -41,7 +39,8 @@ from shinchoku.plans.models import (
     ScheduleStatus,
     ValueKind,
 )
-from shinchoku.plans.services import result_table_specs, result_tables_replace
+from shinchoku.plans.services import ResultRowSpec, result_table_specs, result_tables_replace
+from shinchoku.values import NotANumber, ParsedValue, parse, plain_or_none
 
 # Japanese names of the report's fields, for conflict screens and error messages.
 FIELD_LABELS: dict[str, str] = {
@@ -148,8 +147,8 @@ def _conflict(report: ProjectReport, expected_version: int) -> ReportConflict:
 
 def _parse_actuals(
     report: ProjectReport, actuals: Mapping[int, str | None], items_by_indicator: dict[int, ItemEvaluation]
-) -> dict[int, Any]:
-    parsed: dict[int, Any] = {}
+) -> dict[int, ParsedValue]:
+    parsed: dict[int, ParsedValue] = {}
     errors: dict[int, str] = {}
     for indicator_id, text in actuals.items():
         item = items_by_indicator.get(int(indicator_id))
@@ -157,7 +156,7 @@ def _parse_actuals(
             errors[int(indicator_id)] = "この報告の目標指標ではありません。"
             continue
         try:
-            parsed[int(indicator_id)] = parse_number(text, unit=item.indicator.unit)  # type: ignore[union-attr]
+            parsed[int(indicator_id)] = parse(text, unit=item.indicator.unit)  # type: ignore[union-attr]
         except NotANumber as exc:
             errors[int(indicator_id)] = str(exc)
     if errors:
@@ -174,23 +173,23 @@ def _save_result_tables(report: ProjectReport, tables: Sequence[Mapping[str, Any
     stored = list(ResultTable.objects.filter(report=report).prefetch_related("rows").order_by("position"))
 
     def plain_rows(table: ResultTable) -> dict[str, Any]:
-        rows = [{"label": r.label, "value": str(r.as_number()), "unit": r.unit} for r in table.rows.all() if not r.is_total]
-        totals = [{"label": r.label, "value": str(r.as_number()), "unit": r.unit} for r in table.rows.all() if r.is_total]
+        rows = [{"label": r.label, "value": r.quantity.plain(), "unit": r.unit} for r in table.rows.all() if not r.is_total]
+        totals = [{"label": r.label, "value": r.quantity.plain(), "unit": r.unit} for r in table.rows.all() if r.is_total]
         return {"after": table.after_item, "rows": rows, **({"total": totals[0]} if totals else {})}
 
     before = [plain_rows(t) for t in stored]
-    wanted: list[tuple[int, list[tuple[str, Decimal, int, str, bool]]]] = []
+    wanted: list[tuple[int, list[ResultRowSpec]]] = []
     for index, table in enumerate(tables):
-        rows = []
+        rows: list[ResultRowSpec] = []
         specs = [(r, False) for r in table.get("rows", [])] + ([(table["total"], True)] if table.get("total") else [])
         for row, is_total in specs:
             try:
-                number = parse_number(str(row["value"]), unit=row.get("unit", ""), allow_not_applicable=False)
+                number = parse(str(row["value"]), unit=row.get("unit", ""), allow_not_applicable=False).quantity
             except NotANumber as exc:
                 raise InvalidInput(f"成果の表{index + 1}「{row['label']}」：{exc}", field="result_tables") from exc
-            if number.value is None:
+            if number is None:
                 raise InvalidInput(f"成果の表{index + 1}「{row['label']}」の値を入力してください。", field="result_tables")
-            rows.append((str(row["label"]), number.value, number.decimals, str(row.get("unit", "")), is_total))
+            rows.append((str(row["label"]), number, str(row.get("unit", "")), is_total))
         wanted.append((int(table.get("after", -1)), rows))
     if not result_tables_replace(report=report, wanted=wanted, current=result_table_specs(stored)):
         return before, before
@@ -309,7 +308,7 @@ def report_save(
 
 
 def _save_actuals(
-    report: ProjectReport, parsed: Mapping[int, Any], items_by_indicator: dict[int, ItemEvaluation]
+    report: ProjectReport, parsed: Mapping[int, ParsedValue], items_by_indicator: dict[int, ItemEvaluation]
 ) -> list[tuple[str, Any, Any]]:
     """Write actual values (revision-less IndicatorValue rows of the report's year); returns audit data."""
     if not parsed:
@@ -327,22 +326,23 @@ def _save_actuals(
         before = {
             "indicator_id": indicator_id,
             "indicator": item.indicator.name,  # type: ignore[union-attr]
-            "value": _format(row.value, row.decimals) if row else None,
+            "value": plain_or_none(row.quantity if row else None),
             "not_applicable": item.not_applicable,
         }
-        after = {**before, "value": _format(number.value, number.decimals), "not_applicable": number.not_applicable}
-        if before == after and (row is None or row.decimals == number.decimals):
+        quantity = number.quantity
+        after = {**before, "value": plain_or_none(quantity), "not_applicable": number.not_applicable}
+        if before == after:  # the plain form carries the decimals, so 31.7 → 31.70 is a change
             continue
-        if number.value is None:
+        if quantity is None:
             if row is not None:
                 row.delete()
         elif row is None:
             IndicatorValue.objects.create(
                 indicator_id=indicator_id, kind=ValueKind.ACTUAL, fiscal_year=report.fiscal_year,
-                value=number.value, decimals=number.decimals,
+                value=quantity.value, decimals=quantity.decimals,
             )
         else:
-            row.value, row.decimals = number.value, number.decimals
+            row.value, row.decimals = quantity.value, quantity.decimals
             row.save(update_fields=["value", "decimals"])
         if item.not_applicable != number.not_applicable:
             item.not_applicable = number.not_applicable
@@ -350,7 +350,3 @@ def _save_actuals(
         if before != after:
             audit.append(("report.actual.updated", before, after))
     return audit
-
-
-def _format(value: Decimal | None, decimals: int) -> str | None:
-    return None if value is None else f"{value:.{decimals}f}"

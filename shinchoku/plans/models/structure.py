@@ -7,12 +7,11 @@ overwriting, so the value the plan was adopted with stays in history.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.db import models
 from django_scopes import ScopedManager
 
 from shinchoku.tenancy.models import Department, Municipality
+from shinchoku.values import Quantity
 
 
 class GradeDefinition(models.Model):
@@ -311,12 +310,6 @@ class IndicatorValue(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.fiscal_year}: {self.value}"
 
-    def as_number(self) -> int | float:
-        return int(self.value) if self.decimals == 0 else float(round(self.value, self.decimals))
-
-    @staticmethod
-    def decimals_of(number: int | float | Decimal) -> int:
-        if isinstance(number, int):
-            return 0
-        exponent = Decimal(str(number)).as_tuple().exponent
-        return max(0, -int(exponent))
+    @property
+    def quantity(self) -> Quantity:
+        return Quantity(self.value, self.decimals)

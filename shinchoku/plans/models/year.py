@@ -22,6 +22,7 @@ from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 from django_scopes import ScopedManager
 
 from shinchoku.plans.models.structure import GradeDefinition, Pillar, Plan, Policy, Project
+from shinchoku.values import Quantity
 
 
 class StateProtected(Exception):
@@ -250,8 +251,9 @@ class ResultTableRow(models.Model):
     def __str__(self) -> str:
         return f"{self.label} {self.value}{self.unit}"
 
-    def as_number(self) -> int | float:
-        return int(self.value) if self.decimals == 0 else float(round(self.value, self.decimals))
+    @property
+    def quantity(self) -> Quantity:
+        return Quantity(self.value, self.decimals)
 
 
 class PolicyUnderConsideration(models.Model):

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString
 
 from shinchoku import wareki
 from shinchoku.plans.models import Project, ReportState, ScheduleStatus
+from shinchoku.values import Quantity
 
 register = template.Library()
 
@@ -72,15 +73,15 @@ def state_badge(state: str | None, overdue: bool = False) -> SafeString:
 
 @register.filter
 def number(value: Any, decimals: int | None = None) -> str:
-    """1234.5 → 1,234.5; keeps the digits the value was written with (IndicatorValue.decimals)."""
+    """A value for people: Quantity(16000.50, 2) → 16,000.50; a Decimal with ``decimals`` the same way."""
     if value is None or value == "":
         return "—"
-    if isinstance(value, Decimal | float | int):
-        if decimals is None:
-            if isinstance(value, int) or (isinstance(value, Decimal | float) and value == int(value)):
-                return f"{int(value):,}"
-            return f"{value:,}"
-        return f"{Decimal(value):,.{int(decimals)}f}"
+    if isinstance(value, Quantity):
+        return value.format()
+    if isinstance(value, Decimal) and decimals is not None:
+        return Quantity(value, int(decimals)).format()
+    if isinstance(value, int | Decimal):
+        return Quantity.of_decimal(value).format()
     return str(value)
 
 

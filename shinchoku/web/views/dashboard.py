@@ -33,8 +33,8 @@ def dashboard_page(request: HttpRequest, municipality_id: int, fiscal_year: int)
         points = [
             KpiPoint(
                 p.fiscal_year,
-                float(p.target.value) if p.target else None,
-                float(p.actual.value) if p.actual else None,
+                p.target.quantity if p.target else None,
+                p.actual.quantity if p.actual else None,
             )
             for p in series.points
         ]

@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from shinchoku.cycle.selectors import current_values
 from shinchoku.cycle.services import CycleError, indicator_create, indicator_update, plan_indicator_target_set
 from shinchoku.permissions import Action, can
 from shinchoku.plans.models import (
@@ -30,6 +29,7 @@ from shinchoku.plans.models import (
     ValueKind,
     YearState,
 )
+from shinchoku.plans.selectors import values_in_force
 from shinchoku.tenancy.models import Municipality
 from shinchoku.web.forms_plan import FormInvalid, IndicatorFormData, TargetsFormData
 from shinchoku.web.views._common import authorize, municipality_or_404, page, plan_or_404
@@ -55,7 +55,7 @@ def _target_rows(indicator: Indicator) -> tuple[list[IndicatorValue], dict[int, 
         .select_related("revision")
         .order_by("fiscal_year", "revision__revised_on", "pk")
     )
-    current = {fy: value for (_, _, fy), value in current_values(rows).items()}
+    current = {fy: value for (_, _, fy), value in values_in_force(rows).items()}
     return rows, current
 
 

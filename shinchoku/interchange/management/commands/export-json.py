@@ -13,7 +13,7 @@ from shinchoku.tenancy.selectors import municipality_get
 
 
 class Command(BaseCommand):
-    help = "Write one municipality's plan and one fiscal year's report as a shinchoku-report/1 JSON document."
+    help = "Write one municipality's plan and one fiscal year's report as a shinchoku-report/2 JSON document."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--municipality", required=True, help="municipality name, e.g. 柏崎市")

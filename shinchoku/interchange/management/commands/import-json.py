@@ -15,7 +15,7 @@ from shinchoku.interchange.services import ImportFileError, document_json_import
 
 
 class Command(BaseCommand):
-    help = "Import a shinchoku-report JSON document (see docs/interchange.md)."
+    help = "Import a shinchoku-report/2 (or /1) JSON document (see docs/interchange.md)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
