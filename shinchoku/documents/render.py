@@ -83,8 +83,11 @@ def report_document(*, municipality: Municipality, fiscal_year: int) -> Document
         p["grade"] or p["results"] or p["challenges"] or p["next_year"] or p["non_b_summary"]
         for p in document["projects"]
     )
-    if not (reported or document["report"]["title"] or document["report"]["narrative"]):
-        raise NoReportData(f"{municipality.name} has no report data for fiscal year {fiscal_year}")
+    if not (reported or document["report"]["narrative"]) and year_is_draft(municipality=municipality, fiscal_year=fiscal_year):
+        with scope(municipality=municipality):
+            exists = ReportingYear.objects.filter(plan__municipality=municipality, fiscal_year=fiscal_year).exists()
+        if not exists:
+            raise NoReportData(f"{municipality.name} has no report data for fiscal year {fiscal_year}")
     return document
 
 

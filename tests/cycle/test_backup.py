@@ -98,7 +98,7 @@ def rich(  # type: ignore[no-untyped-def]
     auditors = Group.objects.create(name="監査担当")
     auditors.permissions.add(Permission.objects.get(codename="view_auditentry"))
     erin.groups.add(auditors)
-    dave.user_permissions.add(Permission.objects.get(codename="change_reportingcycle"))
+    dave.user_permissions.add(Permission.objects.get(codename="change_reportingyear"))
     bob.set_password("correct-horse-battery-staple")
     bob.last_login = timezone.now()
     bob.save()
@@ -107,6 +107,10 @@ def rich(  # type: ignore[no-untyped-def]
         user=admin, content_type=ContentType.objects.get_for_model(Municipality), object_id=str(kariwa.pk),
         object_repr="刈羽村", action_flag=ADDITION, change_message="[]",
     )
+    # A published year's file, drawn once and stored (the seed's FY2023 publication).
+    from shinchoku.cycle.services.publication import report_file
+
+    report_file(municipality=kashiwazaki, fiscal_year=2023, format="html")
     return {"kashiwazaki": kashiwazaki, "kariwa": kariwa, "charlie": charlie, "admin": admin}
 
 

@@ -106,6 +106,6 @@ def test_it_opens_a_cycle_from_the_command_line(kashiwazaki: Municipality) -> No
     output = run("open-cycle", "--municipality", "柏崎市", "--fiscal-year", "2024", "--due", "2025-05-31")
     assert "fiscal year 2024 opened, due 2025-05-31, 24 projects" in output
     with scope(municipality=kashiwazaki):
-        assert ReportingYear.objects.get().due_date == dt.date(2025, 5, 31)
+        assert ReportingYear.objects.get(fiscal_year=2024).due_date == dt.date(2025, 5, 31)
     with pytest.raises(CommandError, match="既に開始されています"):
         run("open-cycle", "--municipality", "柏崎市", "--fiscal-year", "2024", "--due", "2025-05-31")

@@ -72,7 +72,7 @@ def test_it_builds_the_dashboard_of_the_seed(kashiwazaki: Municipality, django_a
     assert distribution["行政のDX"] == {"A": 0, "B": 9, "C": 1, "D": 0}
     assert non_b == [("新交通システムの構築", "A"), (LINE, "A"), (DENSHI_KESSAI, "C")]
     assert points[2023] == (14000, 16608)
-    assert board.completion["published"] == 24
+    assert board.completion["approved"] == 24 and board.year.is_published
 
 
 def test_it_tells_a_reports_history_and_audit(year_2024: ReportingYear, bob: Any, dave: Any) -> None:
@@ -88,4 +88,4 @@ def test_it_tells_a_reports_history_and_audit(year_2024: ReportingYear, bob: Any
     assert transitions == [("提出", ""), ("差戻し", "根拠を追記")]
     assert any(h.action == "report.challenges.updated" for h in history)
     assert project_audit[0].action == "report.returned"  # newest first
-    assert [e.action for e in everything] == ["year.reports.created", "year.opened"]
+    assert [e.action for e in everything] == ["year.reports.created", "year.opened", "year.publication.created"]

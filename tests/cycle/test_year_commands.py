@@ -57,7 +57,7 @@ def test_it_says_why_a_year_cannot_be_published(plan: Plan) -> None:
 
 def test_it_refuses_a_changed_published_year_unless_replace_is_given(plan: Plan, tmp_path: Path) -> None:
     changed = tmp_path / "changed.txt"
-    changed.write_text(SEED_PATH.read_text(encoding="utf-8").replace("友だち登録者数", "友だち登録者数（訂正）", 1),
+    changed.write_text(SEED_PATH.read_text(encoding="utf-8").replace("周知への協力を依頼しました。", "周知への協力を依頼しました（訂正）。", 1),
                        encoding="utf-8")
     code, _, err = run("import-report", str(changed))
     assert code == 2

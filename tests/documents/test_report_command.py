@@ -59,6 +59,7 @@ def test_it_fails_with_exit_code_2(
 def test_it_marks_an_unpublished_year_a_draft(kashiwazaki: Municipality, tmp_path: Path) -> None:
     # The seed year was imported from a published report: served as published; a year not published is 案.
     published, draft = tmp_path / "published.html", tmp_path / "draft.html"
+    call_command("open-cycle", municipality="柏崎市", fiscal_year=2024, due="2025-05-31", stdout=StringIO())
     call_command("report", municipality="柏崎市", fiscal_year=2023, format="html", out=published, stdout=StringIO())
     call_command("report", municipality="柏崎市", fiscal_year=2024, format="html", out=draft, stdout=StringIO())
     assert "<title>（案）" not in published.read_text(encoding="utf-8")

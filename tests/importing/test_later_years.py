@@ -88,17 +88,17 @@ def test_it_reads_the_fy2024_report_as_fiscal_year_2024_without_warnings(fy2024:
 def test_it_reads_the_fy2024_actual_of_every_numeric_table(fy2024: ParseResult, seed: Document) -> None:
     doc = fy2024.document
     expected = {
-        "手続総件数に対するオンライン化率": 41,
-        "オンライン化した手続のオンライン利用率": 12.5,
-        "子育て応援券（利用者満足度5点満点の平均）": 3.6,
-        "子育て応援券（事業者満足度5点満点の平均）": 3.4,
-        "公式アカウント追加ユーザー数（累計）": 18210,
-        "AI・RPAの内製化で削減した作業時間（年度計）": 812.5,
-        "決裁文書の電子化率": 58.2,
-        "ICT機器が学力向上に有効と回答した児童生徒の割合": 96.1,
-        "新たなシステムの保護者利用率": 84.5,
-        "請求書処理した事業者のうち電子請求した事業者の割合": 42,
-        "スマート機械の導入件数（累計）": 27,
+        "手続総件数に対するオンライン化率": "41",
+        "オンライン化した手続のオンライン利用率": "12.5",
+        "子育て応援券（利用者満足度5点満点の平均）": "3.6",
+        "子育て応援券（事業者満足度5点満点の平均）": "3.4",
+        "公式アカウント追加ユーザー数（累計）": "18210",
+        "AI・RPAの内製化で削減した作業時間（年度計）": "812.5",
+        "決裁文書の電子化率": "58.2",
+        "ICT機器が学力向上に有効と回答した児童生徒の割合": "96.1",
+        "新たなシステムの保護者利用率": "84.5",
+        "請求書処理した事業者のうち電子請求した事業者の割合": "42",
+        "スマート機械の導入件数（累計）": "27",
     }
     found = {i["name"]: i for p in doc["projects"] for i in p["indicators"]}
     before = {i["name"]: i for p in seed["projects"] for i in p["indicators"]}
@@ -121,7 +121,7 @@ def test_it_reads_the_project_added_at_the_revision_with_its_new_tag(fy2024: Par
     assert waste["departments"] == ["クリーンセンター", "企画政策課"]
     assert waste["schedule"] == [{"track": None, "cells": {"2024": "導入", "2025": "運用"}}]
     (rate,) = waste["indicators"]
-    assert (rate["targets"], rate["actuals"], rate["unit"]) == ({"2024": 20, "2025": 40}, {"2024": 23.4}, "%")
+    assert (rate["targets"], rate["actuals"], rate["unit"]) == ({"2024": "20", "2025": "40"}, {"2024": "23.4"}, "%")
     assert waste["results"] == ["令和6（2024）年10月からオンライン受付を開始しました。"]
     assert project(doc, "電子請求")["tags"] == ["県重点"]
     # The policy under consideration became the project.
@@ -145,9 +145,9 @@ def test_it_reads_the_final_year_report(final: ParseResult) -> None:
     validate_document(doc)
     assert doc["report"]["fiscal_year"] == 2025 and doc["report"]["published"] == "2026-08"
     line = indicators(doc, "行政手続のオンライン化")["手続総件数に対するオンライン化率"]
-    assert line["actuals"] == {"2022": 31, "2023": 32, "2024": 41, "2025": 52}
+    assert line["actuals"] == {"2022": "31", "2023": "32", "2024": "41", "2025": "52"}
     rpa = indicators(doc, "AI・RPAを含めた内製化の推進")["AI・RPAの内製化で削減した作業時間（年度計）"]
-    assert rpa["actuals"]["2025"] == 1024
+    assert rpa["actuals"]["2025"] == "1024"
 
 
 def test_it_reads_actuals_written_beside_the_targets(final: ParseResult) -> None:
@@ -155,20 +155,20 @@ def test_it_reads_actuals_written_beside_the_targets(final: ParseResult) -> None
     got = {n: (i["targets"], i["actuals"], i["unit"], i["qualifier"], i["note"]) for n, i in found.items()}
     assert got == {
         # 20件以上（実績：32件）
-        "IoT活用、DX推進に関する企業課題の解決に向けた相談件数": ({"2024": 20}, {"2025": 32}, "件", "以上", None),
+        "IoT活用、DX推進に関する企業課題の解決に向けた相談件数": ({"2024": "20"}, {"2025": "32"}, "件", "以上", None),
         # 目標：3件以上 実績：4件
         "デジタル技術を活用した労働生産性向上に取り組むモデル企業の創出": (
-            {"2024": 3},
-            {"2025": 4},
+            {"2024": "3"},
+            {"2025": "4"},
             "件",
             "以上",
             None,
         ),
         # 100人以上 → 112人（達成）
-        "職業能力の再開発に取り組む企業人材の育成": ({"2024": 100}, {"2025": 112}, "人", "以上", "実績：達成"),
+        "職業能力の再開発に取り組む企業人材の育成": ({"2024": "100"}, {"2025": "112"}, "人", "以上", "実績：達成"),
         # 15人以上（参加者アンケートを集計中）: not an actual, kept in the note
         "デジタル分野に関心を持った若年層の人材開発": (
-            {"2024": 15},
+            {"2024": "15"},
             {},
             "人",
             "以上",
@@ -189,8 +189,8 @@ def test_it_reads_sentence_targets_with_a_status(final: ParseResult) -> None:
 def test_it_reads_a_row_of_actuals_under_the_targets(final: ParseResult) -> None:
     p = project(final.document, "ウェブ会議の仕組みを利用した取組の拡充")
     found = {i["name"]: i for i in p["indicators"]}
-    assert found["オンライン相談を実施する課"]["targets"] == {"2025": 10}
-    assert found["オンライン相談を実施する課"]["actuals"] == {"2025": 12}
+    assert found["オンライン相談を実施する課"]["targets"] == {"2025": "10"}
+    assert found["オンライン相談を実施する課"]["actuals"] == {"2025": "12"}
     assert found["出先機関のウェブ会議環境の整備"]["note"] == "実績：整備済み"
     # An actual of no listed target stays in the results, after the sheet's own items.
     assert p["results"][-1] == "目標指標の実績：オンライン講座の受講者 340人"
@@ -200,13 +200,13 @@ def test_it_reads_a_row_of_actuals_under_the_targets(final: ParseResult) -> None
 def test_it_reads_a_table_of_actuals_in_the_cell_and_as_rows(final: ParseResult) -> None:
     data = indicators(final.document, "データに基づく政策立案体制の構築（DX人材育成）")
     assert {n: (i["targets"], i["actuals"]) for n, i in data.items()} == {
-        "政策立案研修の受講者": ({"2025": 120}, {"2025": 134}),
-        "内部公開するデータセット": ({"2025": 30}, {"2025": 27}),
+        "政策立案研修の受講者": ({"2025": "120"}, {"2025": "134"}),
+        "内部公開するデータセット": ({"2025": "30"}, {"2025": "27"}),
     }
     telework = indicators(final.document, "テレワークの本格導入")
     assert {n: (i["targets"], i["actuals"], i["unit"]) for n, i in telework.items()} == {
-        "テレワークを実施した職員の割合": ({"2025": 30}, {"2025": 34.5}, "%"),
-        "テレワーク端末の配備": ({"2025": 100}, {"2025": 100}, "台"),
+        "テレワークを実施した職員の割合": ({"2025": "30"}, {"2025": "34.5"}, "%"),
+        "テレワーク端末の配備": ({"2025": "100"}, {"2025": "100"}, "台"),
     }
 
 

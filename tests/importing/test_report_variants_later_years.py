@@ -48,30 +48,30 @@ def test_it_reads_a_later_years_report_through_whitespace_variants(text: str, ye
     assert [w.message for w in found.warnings] == [w.message for w in expected.warnings]
 
 
-def _industry_actuals(doc: Document) -> list[tuple[dict[str, int | float], str | None]]:
+def _industry_actuals(doc: Document) -> list[tuple[dict[str, str], str | None]]:
     return [(i["actuals"], i["note"]) for i in project(doc, INDUSTRY)["indicators"]]
 
 
 @pytest.mark.parametrize(
     ("written", "actual", "note"),
     [
-        ("20件以上（実績：32件）", {"2025": 32}, None),
-        ("20件以上（実績 32件）", {"2025": 32}, None),
-        ("20件以上(実績値:32件)", {"2025": 32}, None),
-        ("20件以上（令和7（2025）年度実績：32件）", {"2025": 32}, None),
-        ("20件以上（R6(2024)年度実績：32件）", {"2024": 32}, None),
-        ("20件以上（３２件）", {"2025": 32}, None),
-        ("20件以上（32件・達成）", {"2025": 32}, "実績：達成"),
+        ("20件以上（実績：32件）", {"2025": "32"}, None),
+        ("20件以上（実績 32件）", {"2025": "32"}, None),
+        ("20件以上(実績値:32件)", {"2025": "32"}, None),
+        ("20件以上（令和7（2025）年度実績：32件）", {"2025": "32"}, None),
+        ("20件以上（R6(2024)年度実績：32件）", {"2024": "32"}, None),
+        ("20件以上（３２件）", {"2025": "32"}, None),
+        ("20件以上（32件・達成）", {"2025": "32"}, "実績：達成"),
         ("20件以上（達成）", {}, "実績：達成"),
         ("20件以上（未達成）", {}, "実績：未達成"),
-        ("20件以上 ⇒ 32件", {"2025": 32}, None),
-        ("20件以上 → 32 件（一部達成）", {"2025": 32}, "実績：一部達成"),
-        ("目標：20件以上、実績：32件", {"2025": 32}, None),
-        ("目標値 20件以上 ／ 実績値 1, 032件", {"2025": 1032}, None),
+        ("20件以上 ⇒ 32件", {"2025": "32"}, None),
+        ("20件以上 → 32 件（一部達成）", {"2025": "32"}, "実績：一部達成"),
+        ("目標：20件以上、実績：32件", {"2025": "32"}, None),
+        ("目標値 20件以上 ／ 実績値 1, 032件", {"2025": "1032"}, None),
     ],
 )
 def test_it_reads_other_ways_of_writing_an_actual_beside_a_target(
-    text: str, written: str, actual: dict[str, int], note: str | None
+    text: str, written: str, actual: dict[str, str], note: str | None
 ) -> None:
     later = rewrite_as_fy2025_final(text)
     variant = sub(later, "相談件数 20件以上（実績：32件）", "相談件数 " + written)
@@ -89,7 +89,7 @@ def test_it_reads_a_row_of_actuals_labelled_with_its_year(text: str) -> None:
     variant = sub(later, "\n実績\t令和7（2025）年度末時点の実績は次のとおりです。 ", "\nR7(2025)年度実績\t")
     doc = parse(variant)
     online = project(doc, "ウェブ会議の仕組みを利用した取組の拡充")["indicators"][0]
-    assert online["actuals"] == {"2025": 12}
+    assert online["actuals"] == {"2025": "12"}
 
 
 def test_it_reads_actuals_under_a_page_break_in_the_targets(text: str) -> None:

@@ -11,12 +11,13 @@ import pytest
 from django.core.management import call_command
 from django_scopes import scope, scopes_disabled
 
-from shinchoku.cycle.services.imports import year_import
+from shinchoku.cycle.services.imports import ImportRefused, year_import
 from shinchoku.interchange.document import Document
 from shinchoku.interchange.export import document_build
 from shinchoku.interchange.load import DocumentError
-from shinchoku.plans.models import IndicatorValue, ResultTableRow, ValueKind
+from shinchoku.plans.models import IndicatorValue, ReportingYear, ResultTableRow, ValueKind
 from shinchoku.tenancy.models import Municipality
+from tests.conftest import empty_the_database
 
 LINE = "LINEによる情報発信"
 PAPER = "電子文書管理・電子決裁システム導入"
@@ -46,9 +47,11 @@ def with_two_decimals(seed: Document) -> Document:
 
 
 def to_v1_text(document: Document) -> str:
-    """The document as a /1 file would carry it: the same digits, written as JSON numbers."""
+    """The document as a /1 file would carry it: the same digits, written as JSON numbers, and no
+    ``report.status`` (a /1 file never had it: its year is published when ``report.published`` is set)."""
     doc = copy.deepcopy(document)
     doc["format"] = "shinchoku-report/1"
+    doc["report"].pop("status", None)
     digits: list[str] = []
 
     def mark(value: str) -> str:  # a placeholder string, replaced by the bare digits once dumped
@@ -87,7 +90,7 @@ def test_it_exports_imports_and_exports_two_decimal_values_identically(db: None,
     assert line["indicators"][0]["targets"]["2024"] == "15000.00"
     assert next(p for p in exported["projects"] if p["result_tables"])["result_tables"][0]["rows"][0]["value"] == "2885.00"
 
-    Municipality.objects.with_scopes_disabled().all().delete()
+    empty_the_database()  # a fresh installation: the export is all there is
     again = year_import(by=None, document=json.loads(json.dumps(exported))).municipality
     with scope(municipality=again):
         assert document_build(municipality=again, fiscal_year=2023) == exported
@@ -106,9 +109,16 @@ def test_it_changes_nothing_when_the_same_two_decimal_document_is_loaded_again(
 def test_it_counts_31_7_to_31_70_as_a_change(db: None, seed_document: Document) -> None:
     city = year_import(by=None, document=copy.deepcopy(seed_document)).municipality
     assert stored(city, PAPER, 2023) == ("31.7", 1)
-    result = year_import(by=None, document=with_two_decimals(seed_document))
-    assert result.updated.get("indicator_value")
+    # The seed's year is published: a changed file is refused unless it replaces the publication ...
+    with pytest.raises(ImportRefused):
+        year_import(by=None, document=with_two_decimals(seed_document))
+    assert stored(city, PAPER, 2023) == ("31.7", 1)
+    # ... and 31.70 for 31.7 is such a change.
+    result = year_import(by=None, document=with_two_decimals(seed_document), replace=True)
+    assert result.changed and result.updated.get("indicator_value")
     assert stored(city, PAPER, 2023) == ("31.70", 2)
+    with scope(municipality=city):
+        assert list(ReportingYear.objects.get().publications.values_list("version", flat=True)) == [1, 2]
 
 
 def test_it_imports_a_v1_file_keeping_the_decimals_of_its_numbers(

@@ -347,7 +347,8 @@ def grow_city(city: Municipality) -> Callable[[int], None]:
                     non_b_summary=["遅れています。"],
                 )
             )
-        year_import(by=None, document=document)
+        # The city's FY2023 is published: a grown report is a new publication version of it.
+        year_import(by=None, document=document, replace=True)
 
     return grow
 

@@ -42,7 +42,7 @@ def test_it_pages_back_in_time(login: Login, alice: AbstractBaseUser, city: Muni
     next_href = first.split('href="?', 2)[1].split('"')[0].replace("&amp;", "&")
     second = client.get(f"/{city.pk}/audit/?{next_href}").content.decode()
     assert "事業59" in second and "事業00" not in second
-    filtered = client.get(f"/{city.pk}/audit/?kind=cycle.").content.decode()
+    filtered = client.get(f"/{city.pk}/audit/?kind=year.").content.decode()
     assert "進行管理を開始" in filtered and "事業00" not in filtered
 
 

@@ -185,7 +185,7 @@ def test_it_offers_the_first_fiscal_year_in_the_era_style_without_locked_years(
     assert '<option value="2024" selected>令和6（2024）年度</option>' in html
     assert '<option value="2025">令和7（2025）年度</option>' in html
     assert 'value="2023"' not in html  # published: locked, not offered
-    assert "（令和6（2024）年度から適用）" in html  # the 2023-12 revision says which years it covers
+    assert "（令和5（2023）年度から適用）" in html  # the 2023-12 revision (in FY2023) says which years it covers
 
 
 def test_it_creates_a_project_from_the_chosen_first_fiscal_year(

@@ -57,7 +57,7 @@ def test_it_offers_dx_staff_a_reopen_form_on_the_project_page(
     report = report_of(KOTSU, 2023)  # published with the FY2023 report
     html = login(alice).get(f"/{city.pk}/2023/projects/{report.project_id}/").content.decode()
     assert "報告の再開" in html and 'for="reopen-comment"' in html and "再開する" in html
-    assert "公表も取り消されます" in html
+    assert "再開すると年度も再開されます" in html and "公表済みの版はそのまま残り" in html
 
 
 def test_it_offers_the_reopen_form_on_the_review_page(
@@ -84,7 +84,7 @@ def test_it_reopens_a_published_report(
 ) -> None:
     report = report_of(KOTSU, 2023)
     response = login(alice).post(reopen_url(city, report), {"comment": "数値の訂正"}, follow=True)
-    assert "この年度の公表を取り消しました" in response.content.decode()
+    assert "この年度を再開しました（公表済みの版はそのまま残ります）" in response.content.decode()
     assert report_of(KOTSU, 2023).state == ReportState.RETURNED
     assert len(reopened(city)) == 1
 

@@ -168,7 +168,7 @@ def test_it_refuses_to_edit_an_approved_or_published_report(
     published = report_of(LINE, 2023)
     client = login(alice)
     html = client.get(url(city, line, 2023)).content.decode()
-    assert "「公表済み」の報告は編集できません" in html
+    assert "公表済みの年度の報告は編集できません" in html
     response = client.post(url(city, line, 2023), {"version": published.version, "results": ["改ざん"], "action": "save"}, follow=True)
     assert "編集できません" in response.content.decode()
     assert report_of(LINE, 2023).results == published.results

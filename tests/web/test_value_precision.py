@@ -43,7 +43,7 @@ SHOWN = "16,000.50人"
 @pytest.fixture
 def typed(
     login: Login, gina: AbstractBaseUser, city: Municipality, project_named: Callable[[str], Project],
-    cycle_2024: Any, report_of: Callable[..., ProjectReport],
+    year_2024: Any, report_of: Callable[..., ProjectReport],
 ) -> Project:
     """Gina's draft of FY2024 with the actual typed as ``16,000.50``, saved through the web form."""
     line = project_named(LINE)

@@ -16,7 +16,11 @@ from shinchoku.values import Quantity
 
 register = template.Library()
 
-STATE_LABELS: dict[str, str] = {"": "未着手", "not_started": "未着手", **{str(k): str(v) for k, v in ReportState.choices}}
+STATE_LABELS: dict[str, str] = {
+    "": "未着手", "not_started": "未着手", **{str(k): str(v) for k, v in ReportState.choices},
+    # Not a report state: how an approved report of a published year reads (the year's state).
+    "published": "公表済み",
+}
 
 
 @register.filter

@@ -13,7 +13,10 @@ from shinchoku.permissions import Action
 from shinchoku.web.views._common import authorize, municipality_or_404, page
 
 PAGE_SIZE = 50
-PREFIXES: dict[str, str] = {"": "すべて", "report.": "報告", "cycle.": "進行管理", "plan.": "計画", "tenancy.": "部署"}
+PREFIXES: dict[str, str] = {
+    "": "すべて", "report.": "報告", "year.": "年度（進行管理・公表）", "import.": "取込み", "plan.": "計画",
+    "cycle.": "評価基準", "tenancy.": "部署",
+}
 
 
 @login_required

@@ -26,6 +26,9 @@ from shinchoku.web.views._common import authorize, municipality_or_404, page, pl
 from shinchoku.web.views.cycle_helpers import is_overdue
 
 
+PUBLISHED_BADGE = "published"
+
+
 @dataclass
 class ProjectRow:
     project: Project
@@ -33,9 +36,13 @@ class ProjectRow:
     overdue: bool
     can_edit: bool
     can_review: bool
+    year_published: bool = False
 
     @property
     def state(self) -> str:
+        # People read an approved report of a published year as 公表済み: "published" is the year's state.
+        if self.report is not None and self.year_published and self.report.state == ReportState.APPROVED:
+            return PUBLISHED_BADGE
         return self.report.state if self.report else ""
 
 
@@ -64,6 +71,7 @@ def project_list(request: HttpRequest, municipality_id: int, fiscal_year: int) -
                 project=project,
                 report=report,
                 overdue=is_overdue(year, report),
+                year_published=bool(year and year.is_published),
                 can_edit=report is not None
                 and report.state in (ReportState.DRAFT, ReportState.RETURNED)
                 and can(request.user, Action.EDIT_REPORT, project),
