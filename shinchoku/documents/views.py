@@ -20,6 +20,7 @@ from shinchoku.interchange.corrections import corrections
 from shinchoku.permissions import Action
 from shinchoku.plans.models import Publication, ReportingYear
 from shinchoku.plans.selectors import plan_for_fiscal_year, publications_of
+from shinchoku.tenancy.models import Municipality
 from shinchoku.wareki import format_fiscal_year
 from shinchoku.web.views._common import authorize, municipality_or_404, page
 
@@ -56,11 +57,16 @@ def report_index(request: HttpRequest, municipality_id: int) -> HttpResponse:
     return redirect("documents:report_downloads", municipality_id=municipality.pk, fiscal_year=latest)
 
 
-def _year(municipality: object, fiscal_year: int) -> ReportingYear | None:
-    plan = plan_for_fiscal_year(municipality=municipality, fiscal_year=fiscal_year)  # type: ignore[arg-type]
-    return (
-        ReportingYear.objects.filter(plan=plan, fiscal_year=fiscal_year).select_related("plan").first() if plan else None
-    )
+def _year_or_404(request: HttpRequest, municipality_id: int, fiscal_year: int) -> tuple[Municipality, ReportingYear]:
+    """The municipality (its report readers only) and its reporting year; 404 when the year has none."""
+    municipality = municipality_or_404(municipality_id)
+    authorize(request, Action.REPORT_DOWNLOAD, municipality)
+    with scope(municipality=municipality):
+        plan = plan_for_fiscal_year(municipality=municipality, fiscal_year=fiscal_year)
+        year = ReportingYear.objects.filter(plan=plan, fiscal_year=fiscal_year).select_related("plan").first() if plan else None
+    if year is None:
+        raise Http404("この年度の報告書はありません")
+    return municipality, year
 
 
 def _download_url(municipality_id: int, fiscal_year: int, code: str, version: int | None = None) -> str:
@@ -75,12 +81,8 @@ def _download_url(municipality_id: int, fiscal_year: int, code: str, version: in
 @require_GET
 def report_downloads(request: HttpRequest, municipality_id: int, fiscal_year: int) -> HttpResponse:
     """The year's formats and its publication versions. Reads the publication list, never builds a report."""
-    municipality = municipality_or_404(municipality_id)
-    authorize(request, Action.REPORT_DOWNLOAD, municipality)
+    municipality, year = _year_or_404(request, municipality_id, fiscal_year)
     with scope(municipality=municipality):
-        year = _year(municipality, fiscal_year)
-        if year is None:
-            raise Http404("この年度の報告書はありません")
         publications = publications_of(year=year)
         years = list(
             ReportingYear.objects.filter(plan__municipality=municipality)
@@ -132,12 +134,8 @@ def report_downloads(request: HttpRequest, municipality_id: int, fiscal_year: in
 @require_GET
 def report_versions(request: HttpRequest, municipality_id: int, fiscal_year: int) -> HttpResponse:
     """The publication versions of a year and what changed between each and the one before (正誤表)."""
-    municipality = municipality_or_404(municipality_id)
-    authorize(request, Action.REPORT_DOWNLOAD, municipality)
+    municipality, year = _year_or_404(request, municipality_id, fiscal_year)
     with scope(municipality=municipality):
-        year = _year(municipality, fiscal_year)
-        if year is None:
-            raise Http404("この年度の報告書はありません")
         publications = list(Publication.objects.filter(reporting_year=year).order_by("version"))
     entries = []
     for previous, current in zip([None, *publications], publications, strict=False):
