@@ -115,3 +115,36 @@ def test_it_is_a_404_for_another_municipalitys_member(login: Login, charlie: Abs
 
 def test_it_redirects_anonymous_users_to_login(client: Client, city: Municipality) -> None:
     assert client.get(f"/{city.pk}/2024/cycle/").status_code == 302
+
+
+def test_it_lists_the_publications_of_a_published_year(login: Login, erin: AbstractBaseUser, city: Municipality) -> None:
+    html = login(erin).get(f"/{city.pk}/2023/cycle/").content.decode()
+    assert "公表した版" in html and "第1版" in html and "版の一覧と正誤表" in html
+    assert "この年度を再開する" not in html  # viewers see, never change
+
+
+def test_it_reopens_a_published_year_with_a_reason(login: Login, alice: AbstractBaseUser, city: Municipality) -> None:
+    client = login(alice)
+    assert "この年度を再開する（訂正）" in client.get(f"/{city.pk}/2023/cycle/").content.decode()
+    response = client.post(f"/{city.pk}/2023/cycle/reopen/", {"comment": ""})
+    assert response.status_code == 400 and "「再開」の理由を入力してください" in response.content.decode()
+    response = client.post(f"/{city.pk}/2023/cycle/reopen/", {"comment": "実績値の訂正"}, follow=True)
+    html = response.content.decode()
+    assert "を再開しました。公表済みの版はそのまま残ります" in html
+    with scope(municipality=city):
+        year = ReportingYear.objects.get(fiscal_year=2023)
+        assert year.is_open and year.publications.count() == 1
+
+
+@pytest.mark.parametrize(("user", "status"), [("dave", 403), ("erin", 403), ("charlie", 404)])
+def test_it_lets_only_dx_staff_reopen_a_year(
+    user: str, status: int, request: pytest.FixtureRequest, login: Login, city: Municipality
+) -> None:
+    response = login(request.getfixturevalue(user)).post(f"/{city.pk}/2023/cycle/reopen/", {"comment": "x"})
+    assert response.status_code == status
+    with scope(municipality=city):
+        assert ReportingYear.objects.get(fiscal_year=2023).is_published
+
+
+def test_it_sends_anonymous_users_to_login_instead_of_reopening(client: Client, city: Municipality) -> None:
+    assert client.post(f"/{city.pk}/2023/cycle/reopen/", {"comment": "x"}).status_code == 302
