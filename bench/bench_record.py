@@ -70,11 +70,12 @@ def main() -> None:
         year = reporting_year_open(plan=plan, fiscal_year=2024, due_date=dt.date(2025, 5, 31), by=None)
         with scope(municipality=municipality):
             reports = list(ProjectReport.objects.filter(reporting_year=year).select_related("project__plan"))
+            indicators = {r.pk: list(r.project.indicators.values_list("pk", flat=True)) for r in reports}
         for report in reports:
             report = report_save(
                 report=report, by=None, expected_version=report.version, results=["成果"], challenges=["課題"],
                 next_year=["次年度"], schedule_status="on_schedule", department_grade=b,
-                actuals={i: "該当なし" for i in report.project.indicators.values_list("pk", flat=True)},
+                actuals={i: "該当なし" for i in indicators[report.pk]},
             )
             report = report_submit(report=report, by=None)
             report_approve(report=report, by=None, final_grade=b, rationale="総合的に判断しました。")

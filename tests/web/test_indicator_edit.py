@@ -9,11 +9,10 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
-from django.utils import timezone
 from django_scopes import scope
 
 from shinchoku.cycle.models import AuditEntry
-from shinchoku.plans.models import Indicator, IndicatorValue, PlanRevision, Project, ReportingYear, ValueKind
+from shinchoku.plans.models import Indicator, IndicatorValue, PlanRevision, Project, ValueKind
 from shinchoku.tenancy.models import Municipality
 
 Login = Callable[[AbstractBaseUser], Client]

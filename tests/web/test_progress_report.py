@@ -9,7 +9,6 @@ import pytest
 from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from django_scopes import scope
 
 from shinchoku.cycle.models import AuditEntry

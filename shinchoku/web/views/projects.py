@@ -25,7 +25,6 @@ from shinchoku.web.presenters import indicator_rows, schedule_table
 from shinchoku.web.views._common import authorize, municipality_or_404, page, plan_or_404, project_or_404
 from shinchoku.web.views.cycle_helpers import is_overdue
 
-
 PUBLISHED_BADGE = "published"
 
 
