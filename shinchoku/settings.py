@@ -151,6 +151,17 @@ DEFAULT_FROM_EMAIL = env_str("SHINCHOKU_FROM_EMAIL", "shinchoku@localhost")
 
 SESSION_COOKIE_SECURE = env_bool("SHINCHOKU_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A session ends after this long without a request (sliding: every request renews it); default 8 hours.
+SESSION_COOKIE_AGE = env_int("SHINCHOKU_SESSION_IDLE_MINUTES", 8 * 60) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+# Behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto, redirect to HTTPS, send HSTS.
+if env_bool("SHINCHOKU_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SHINCHOKU_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SHINCHOKU_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SHINCHOKU_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,38 @@
+"""Japanese error pages that say what the user can do instead; and the session's idle expiry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.test import Client
+
+from shinchoku.tenancy.models import Municipality
+
+Login = Callable[[AbstractBaseUser], Client]
+
+
+def test_it_answers_an_unknown_page_in_japanese(login: Login, alice: AbstractBaseUser) -> None:
+    response = login(alice).get("/no-such-page/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "ページが見つかりません" in html and 'lang="ja"' in html and "トップページ" in html
+
+
+def test_it_answers_another_municipalitys_page_with_the_same_404(
+    login: Login, charlie: AbstractBaseUser, city: Municipality
+) -> None:
+    response = login(charlie).get(f"/{city.pk}/2023/")
+    assert response.status_code == 404 and "ページが見つかりません" in response.content.decode()
+
+
+def test_it_explains_a_refusal_in_japanese(login: Login, bob: AbstractBaseUser, city: Municipality) -> None:
+    response = login(bob).get(f"/{city.pk}/audit/")
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "この操作を行う権限がありません" in html and "DX担当（企画政策課）" in html
+
+
+def test_it_ends_an_idle_session_after_eight_hours_by_default() -> None:
+    assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
