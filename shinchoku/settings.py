@@ -7,6 +7,7 @@ With nothing set, a checkout just works: data in a SQLite file under ``./data``,
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +53,7 @@ SITE_URL = env_str("SHINCHOKU_SITE_URL", "http://127.0.0.1:8000")
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
     "shinchoku.tenancy.middleware.ScopeMiddleware",
 ]
 
@@ -139,6 +143,19 @@ STORAGES = {
         )
     },
 }
+
+# Login throttling (django-axes) on every way of signing in, the app's login and /admin/ alike: after
+# SHINCHOKU_LOGIN_FAILURE_LIMIT wrong passwords for one user from one address, that pair is locked out.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("SHINCHOKU_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SHINCHOKU_LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env_int("SHINCHOKU_PROXY_COUNT", 0) or None
+AXES_VERBOSE = False
+# Every failed sign-in is kept (user, address, time): the audit trail of the lockouts.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -30,6 +30,10 @@ EXCLUDED: dict[str, str] = {
     "contenttypes.contenttype": "created by migrate; rows refer to it by natural key (app label, model)",
     "auth.permission": "created by migrate; rows refer to it by natural key (codename, app label, model)",
     "sessions.session": "sign-in sessions; everyone signs in again after a restore",
+    "axes.accessattempt": "failed sign-ins being counted for the lockout; they expire on their own",
+    "axes.accessattemptexpiration": "when a counted lockout expires (belongs to axes.accessattempt)",
+    "axes.accessfailurelog": "the login throttling's failure log; kept by the installation, not moved with the data",
+    "axes.accesslog": "the login throttling's sign-in log; kept by the installation, not moved with the data",
 }
 
 # Referred to by natural key, because their ids are whatever migrate gave them on each database.
