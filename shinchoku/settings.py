@@ -80,9 +80,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "shinchoku.web.middleware.SessionIdleRenewalMiddleware",
+    "shinchoku.tenancy.middleware.ScopeMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
-    "shinchoku.tenancy.middleware.ScopeMiddleware",
 ]
 
 ROOT_URLCONF = "shinchoku.urls"
@@ -168,9 +169,8 @@ DEFAULT_FROM_EMAIL = env_str("SHINCHOKU_FROM_EMAIL", "shinchoku@localhost")
 
 SESSION_COOKIE_SECURE = env_bool("SHINCHOKU_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-# A session ends after this long without a request (sliding: every request renews it); default 8 hours.
+# A session ends after this long without a request (renewed by activity, see web/middleware.py); 8 hours.
 SESSION_COOKIE_AGE = env_int("SHINCHOKU_SESSION_IDLE_MINUTES", 8 * 60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 # Behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto, redirect to HTTPS, send HSTS.
 if env_bool("SHINCHOKU_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

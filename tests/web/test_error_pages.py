@@ -34,5 +34,17 @@ def test_it_explains_a_refusal_in_japanese(login: Login, bob: AbstractBaseUser, 
     assert "この操作を行う権限がありません" in html and "DX担当（企画政策課）" in html
 
 
-def test_it_ends_an_idle_session_after_eight_hours_by_default() -> None:
-    assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+def test_it_renews_an_idle_session_on_activity(login: Login, alice: AbstractBaseUser) -> None:
+    import time
+
+    from shinchoku.web.middleware import RENEW_AFTER_SECONDS
+
+    assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
+    client = login(alice)
+    first = client.get("/")
+    assert first.cookies["sessionid"]["max-age"] == 8 * 60 * 60  # renewed on the first request
+    assert "sessionid" not in client.get("/").cookies  # not again within the renewal window
+    session = client.session
+    session["_shinchoku_renewed_at"] = int(time.time()) - RENEW_AFTER_SECONDS - 1
+    session.save()
+    assert client.get("/").cookies["sessionid"]["max-age"] == 8 * 60 * 60
