@@ -7,6 +7,7 @@ download is ``can(user, Action.REPORT_DOWNLOAD, municipality)`` (any role but de
 
 from __future__ import annotations
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -23,6 +24,15 @@ from shinchoku.plans.selectors import plan_for_fiscal_year, publications_of
 from shinchoku.tenancy.models import Municipality
 from shinchoku.wareki import format_fiscal_year
 from shinchoku.web.views._common import authorize, municipality_or_404, page
+
+HTML_DOCUMENT_POLICY = {
+    "default-src": [NONE],
+    "style-src": [UNSAFE_INLINE],
+    "img-src": [SELF, "data:"],
+    "script-src": [NONE],
+    "form-action": [NONE],
+    "sandbox": [],
+}
 
 DESCRIPTIONS = {
     "pdf": "印刷・公表用（A4、目次・ページ番号・しおり付き）",
@@ -190,4 +200,8 @@ def report_download(
     response["Content-Disposition"] = _content_disposition(drawn.filename)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    if format == "html":
+        # A standalone document with its own <style> and no script at all: it may style itself inline, may
+        # run nothing, and is sandboxed so that even a browser that opens it in place treats it as foreign.
+        response._csp_replace = HTML_DOCUMENT_POLICY  # type: ignore[attr-defined]
     return response
