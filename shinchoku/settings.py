@@ -172,6 +172,21 @@ EMAIL_HOST = env_str("SHINCHOKU_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("SHINCHOKU_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("SHINCHOKU_FROM_EMAIL", "shinchoku@localhost")
 
+# Background tasks (django-tasks, with the database backend of django-tasks-db): drafts of the report are drawn,
+# and e-mail is sent, by the worker `shinchoku db_worker`, never inside a web request. The queue is a table of
+# this database, so it works the same on SQLite and PostgreSQL with nothing else to run. "immediate" runs each
+# task in the caller instead (no worker; a quick trial), "dummy" only records them.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+_TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "dummy": "django_tasks.backends.dummy.DummyBackend",
+}
+_tasks_backend = env_str("SHINCHOKU_TASKS_BACKEND", "database")
+if _tasks_backend not in _TASKS_BACKENDS:
+    raise RuntimeError(f"SHINCHOKU_TASKS_BACKEND must be one of {', '.join(_TASKS_BACKENDS)}, not {_tasks_backend!r}")
+TASKS = {"default": {"BACKEND": _TASKS_BACKENDS[_tasks_backend], "QUEUES": ["default"]}}
+
 SESSION_COOKIE_SECURE = env_bool("SHINCHOKU_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # A session ends after this long without a request (renewed by activity, see web/middleware.py); 8 hours.
