@@ -31,6 +31,8 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("SHINCHOKU_DATA_DIR", tempfile.mkdtemp(prefix="shinchoku-bench-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shinchoku.settings")
+    # A throwaway process: a key of its own, as production settings require one.
+    os.environ.setdefault("SHINCHOKU_SECRET_KEY", __import__("secrets").token_urlsafe(50))
     sys.path.insert(0, str(REPO))
     import django
 

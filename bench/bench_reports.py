@@ -46,6 +46,8 @@ PLANS = ("seed", "x4", "x10", "stress")
 def setup_django() -> None:
     os.environ.setdefault("SHINCHOKU_DATA_DIR", tempfile.mkdtemp(prefix="shinchoku-bench-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shinchoku.settings")
+    # A throwaway process: a key of its own, as production settings require one.
+    os.environ.setdefault("SHINCHOKU_SECRET_KEY", __import__("secrets").token_urlsafe(50))
     sys.path.insert(0, str(REPO))
     Path(os.environ["SHINCHOKU_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     import django

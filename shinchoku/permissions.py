@@ -13,7 +13,7 @@ Roles (shinchoku.tenancy.models.Role), always within the municipality the member
 ``can`` answers "may this role ever do this to this target"; whether the target's *state* allows it right
 now (a submitted report cannot be edited) is the state machine's question (shinchoku.cycle.workflow).
 
-Memberships are read once per user object (one query) and cached on it, so a page checking a hundred rows
+Memberships are read once per user object and municipality (one query) and cached on it, so a page checking a hundred rows
 costs no extra queries; a Project target needs its ``department_links`` (prefetch them in lists) and its
 ``plan`` (select_related) to avoid a query per row.
 """
@@ -94,24 +94,31 @@ class Grant:
     department_ids: frozenset[int]
 
 
-def grants_of(user: Any) -> dict[int, list[Grant]]:
-    """municipality id → the user's grants there; cached on the user object (i.e. per request)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-        return {}
-    cached: dict[int, list[Grant]] | None = getattr(user, _CACHE_ATTRIBUTE, None)
-    if cached is not None:
-        return cached
-    grants: dict[int, list[Grant]] = {}
-    # Crossing the tenancy boundary on purpose: finding the user's tenants is what decides the scope.
-    memberships = Membership.objects.with_scopes_disabled().filter(user=user).prefetch_related(
-        Prefetch("departments", queryset=Department.objects.with_scopes_disabled().only("pk"))
-    )
-    for membership in memberships:
-        grants.setdefault(membership.municipality_id, []).append(
-            Grant(role=membership.role, department_ids=frozenset(d.pk for d in membership.departments.all()))
-        )
-    setattr(user, _CACHE_ATTRIBUTE, grants)
-    return grants
+def _signed_in(user: Any) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
+
+
+def grants_in(user: Any, municipality_id: int) -> list[Grant]:
+    """The user's grants in one municipality; cached on the user object (i.e. per request).
+
+    Per municipality, not all at once: a prefecture's staff may hold a role in every one of the 1,741
+    municipalities, and a page of one of them must not load (or bind) the other 1,740.
+    """
+    if not _signed_in(user):
+        return []
+    cache: dict[int, list[Grant]] | None = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _CACHE_ATTRIBUTE, cache)
+    if municipality_id not in cache:
+        # Crossing the tenancy boundary on purpose: the user's roles are what decides the scope.
+        memberships = Membership.objects.with_scopes_disabled().filter(
+            user=user, municipality_id=municipality_id
+        ).prefetch_related(Prefetch("departments", queryset=Department.objects.with_scopes_disabled().only("pk")))
+        cache[municipality_id] = [
+            Grant(role=m.role, department_ids=frozenset(d.pk for d in m.departments.all())) for m in memberships
+        ]
+    return cache[municipality_id]
 
 
 def forget_grants(user: Any) -> None:
@@ -141,11 +148,10 @@ def _resolve(target: Any) -> tuple[int, frozenset[int] | None]:
 def can(user: Any, action: Action, target: Target) -> bool:
     """True when ``user`` may do ``action`` to ``target`` (a Municipality, Plan, Project, ProjectReport or
     ReportingYear). Never raises for a user without rights; raises TypeError for an unknown target type."""
-    grants = grants_of(user)
-    if not grants:
+    if not _signed_in(user):
         return False
     municipality_id, project_departments = _resolve(target)
-    for grant in grants.get(municipality_id, []):
+    for grant in grants_in(user, municipality_id):
         if action in _ROLE_ACTIONS.get(grant.role, frozenset()):
             return True
         if grant.role == Role.DEPARTMENT_EDITOR:
@@ -160,14 +166,14 @@ def can(user: Any, action: Action, target: Target) -> bool:
 def sees_all_projects(user: Any, municipality_id: int) -> bool:
     """True for roles that see every project of the municipality (used by projects_visible_to)."""
     return any(
-        Action.VIEW_PROJECT in _ROLE_ACTIONS.get(g.role, frozenset()) for g in grants_of(user).get(municipality_id, [])
+        Action.VIEW_PROJECT in _ROLE_ACTIONS.get(g.role, frozenset()) for g in grants_in(user, municipality_id)
     )
 
 
 def editable_department_ids(user: Any, municipality_id: int) -> frozenset[int]:
     """The departments whose projects a department editor of ``municipality_id`` may see and edit."""
     ids: set[int] = set()
-    for grant in grants_of(user).get(municipality_id, []):
+    for grant in grants_in(user, municipality_id):
         if grant.role == Role.DEPARTMENT_EDITOR:
             ids |= grant.department_ids
     return frozenset(ids)

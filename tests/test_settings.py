@@ -93,6 +93,7 @@ def test_it_warns_under_check_deploy_without_https(tmp_path: Path) -> None:
         ("django-insecure-" + secrets.token_urlsafe(50), "development key"),
         ("password" * 7, "too predictable"),
     ],
+    ids=["short", "few-distinct", "development", "predictable"],  # the same names on every xdist worker
 )
 def test_it_explains_why_a_key_is_weak(key: str, reason: str) -> None:
     assert reason in (weakness(key) or "")

@@ -86,6 +86,8 @@ def cli_env(database_url: str, data_dir: Path) -> dict[str, str]:
         SHINCHOKU_DATABASE_URL=database_url,
         SHINCHOKU_DATA_DIR=str(data_dir),
         SHINCHOKU_DB_CONN_MAX_AGE="0",
+        # A production-like process needs a key, as any started by an operator does.
+        SHINCHOKU_SECRET_KEY=os.environ["SHINCHOKU_SECRET_KEY"],
         PYTHONPATH=str(REPO),
         DJANGO_SETTINGS_MODULE="shinchoku.settings",
     )
