@@ -203,3 +203,23 @@ def test_it_is_a_404_for_an_unknown_indicator(login: Login, alice: AbstractBaseU
     assert login(alice).get(f"/{city.pk}/2024/plan/indicators/999999/").status_code == 404
 
 
+
+
+def test_it_refuses_a_save_over_someone_elses_change(
+    login: Login, alice: AbstractBaseUser, city: Municipality, indicator: Indicator
+) -> None:
+    import re
+
+    from shinchoku.cycle.services import indicator_update
+
+    client = login(alice)
+    seen = re.search(r'name="seen" id="seen" value="([0-9a-f]+)"', client.get(url(city, indicator)).content.decode())
+    assert seen
+    with scope(municipality=city):
+        indicator_update(indicator=indicator, by=alice, note="他の人の注記")
+    response = client.post(url(city, indicator), details(unit="件", seen=seen.group(1)))
+    assert response.status_code == 400
+    assert "編集中に他の人がこの目標指標を更新したため、保存していません" in response.content.decode()
+    with scope(municipality=city):
+        indicator.refresh_from_db()
+    assert (indicator.unit, indicator.note) == ("人", "他の人の注記")

@@ -308,3 +308,25 @@ def test_it_plans_the_new_year_from_last_years_items(
     assert (copied.title, copied.text) == ("DX人材育成指針の作成", ["検討を始めました。"])
     assert copied.plan_id == plan.pk
     assert "DX人材育成指針の作成" in login(alice).get(url(city, fiscal_year=2024)).content.decode()
+
+
+def test_it_refuses_a_document_save_over_someone_elses_change(
+    login: Login, alice: AbstractBaseUser, city: Municipality
+) -> None:
+    import re
+
+    from shinchoku.cycle.services import progress_report_update
+
+    client = login(alice)
+    seen = re.search(r'name="seen" id="seen" value="([0-9a-f]+)"', client.get(url(city)).content.decode())
+    assert seen
+    report = _report(city)
+    with scope(municipality=city):
+        progress_report_update(
+            progress_report=report, by=alice, title="他の人の表題", published_on=report.published_on,
+            narrative=report.narrative,
+        )
+    response = client.post(url(city), {**DOCUMENT, "seen": seen.group(1)})
+    assert response.status_code == 400
+    assert "編集中に他の人が報告書の表題・公表年月・本文を更新したため" in response.content.decode()
+    assert _report(city).title == "他の人の表題"

@@ -432,3 +432,54 @@ def test_tags_and_moves_are_404_for_another_municipality_and_need_login(
     assert login(charlie).post(f"/{city.pk}/2024/plan/tags/", {"name": "県重点"}).status_code == 404
     assert login(charlie).post(f"/{city.pk}/2024/plan/projects/{project.pk}/move/", {"direction": "up"}).status_code == 404
     assert actions(city) == []
+
+
+def seen_in(html: str) -> str:
+    import re
+
+    found = re.search(r'name="seen" id="seen" value="([0-9a-f]+)"', html)
+    assert found, "the form carries no edit token"
+    return found.group(1)
+
+
+def test_it_refuses_a_save_over_someone_elses_change_and_keeps_the_input(
+    login: Login, alice: AbstractBaseUser, make_user: Any, city: Municipality, project_named: ProjectNamed
+) -> None:
+    """Alice and Gina (both DX) open the same project; Gina saves first; Alice's save would undo Gina's."""
+    from shinchoku.tenancy.models import Role
+
+    gina = make_user("gina-dx", city, Role.DX_STAFF)
+    project = project_named(KOTSU)
+    alice_client = login(alice)
+    seen = seen_in(alice_client.get(edit_url(city, project)).content.decode())
+    gina_client = Client()
+    gina_client.force_login(gina)
+    gina_seen = seen_in(gina_client.get(edit_url(city, project)).content.decode())
+    assert gina_client.post(
+        edit_url(city, project), form(fresh(city, project.pk), city, vision="ジーナの目指す姿", seen=gina_seen)
+    ).status_code == 302
+
+    response = alice_client.post(
+        edit_url(city, project), form(fresh(city, project.pk), city, overview="アリスの概要", vision="古い目指す姿", seen=seen)
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "編集中に他の人がこの個別事業計画を更新したため、保存していません" in html
+    assert "アリスの概要" in html  # what Alice typed is still in the form
+    assert fresh(city, project.pk).vision == "ジーナの目指す姿"
+    # Told, Alice may overwrite on purpose: the form now carries the token of Gina's state.
+    again = alice_client.post(
+        edit_url(city, project), form(fresh(city, project.pk), city, overview="アリスの概要", seen=seen_in(html))
+    )
+    assert again.status_code == 302
+    assert fresh(city, project.pk).overview == "アリスの概要"
+
+
+def test_it_keeps_the_loaded_token_when_a_typo_shows_the_form_again(
+    login: Login, alice: AbstractBaseUser, city: Municipality, project_named: ProjectNamed
+) -> None:
+    project = project_named(KOTSU)
+    client = login(alice)
+    seen = seen_in(client.get(edit_url(city, project)).content.decode())
+    typo = client.post(edit_url(city, project), form(fresh(city, project.pk), city, name="", seen=seen))
+    assert typo.status_code == 400 and seen_in(typo.content.decode()) == seen

@@ -180,3 +180,29 @@ def test_it_redirects_anonymous_users_to_login(client: Client, city: Municipalit
     project = project_named(KOTSU)
     for response in (client.get(url(city, project)), client.post(url(city, project), form([("", {2024: "x"})]))):
         assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_it_refuses_a_save_over_someone_elses_change_even_after_adding_a_row(
+    login: Login, alice: AbstractBaseUser, city: Municipality, project_named: ProjectNamed
+) -> None:
+    import re
+
+    from shinchoku.cycle.services import project_schedule_set
+
+    def seen_in(html: str) -> str:
+        found = re.search(r'name="seen" id="seen" value="([0-9a-f]+)"', html)
+        assert found
+        return found.group(1)
+
+    project = project_named("LINEによる情報発信")
+    client = login(alice)
+    seen = seen_in(client.get(url(city, project)).content.decode())
+    with scope(municipality=city):
+        project_schedule_set(project=project, rows=[("", {2024: "他の人の計画"})], by=alice)
+    # Adding a row shows the form again unsaved, with the token it was loaded with.
+    added = client.post(url(city, project), {**form([("", {2024: "私の計画"})], action="add"), "seen": seen})
+    assert seen_in(added.content.decode()) == seen
+    response = client.post(url(city, project), {**form([("", {2024: "私の計画"})]), "seen": seen})
+    assert response.status_code == 400
+    assert "編集中に他の人がこのスケジュールを更新したため" in response.content.decode()
+    assert stored(city, project) == [("", {2024: "他の人の計画"})]

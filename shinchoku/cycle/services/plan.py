@@ -15,6 +15,7 @@ from django.db.models import Max
 from django_scopes import scope
 
 from shinchoku import wareki
+from shinchoku.cycle.concurrency import check_unchanged, indicator_state, project_state, schedule_state
 from shinchoku.cycle.errors import InvalidInput, NotPermitted, YearLocked
 from shinchoku.cycle.models import EvaluationThresholds
 from shinchoku.cycle.services._audit import audit_record
@@ -317,13 +318,19 @@ PROJECT_FIELDS = {"name": "個別事業計画名", "overview": "事業概要", "
                   "comprehensive_plan_area": "総合計画の分野", "comprehensive_plan_policy": "総合計画の施策"}
 
 
-def project_update(*, project: Project, by: Any, **fields: str) -> Project:
-    """Change text fields of a project (name, overview, vision, comprehensive_plan_area/_policy)."""
+def project_update(*, project: Project, by: Any, seen: str | None = None, **fields: str) -> Project:
+    """Change text fields of a project (name, overview, vision, comprehensive_plan_area/_policy).
+
+    ``seen`` is the edit token of the project form (concurrency.project_state): a save over a state someone
+    else has changed since is refused with EditConflict.
+    """
     unknown = set(fields) - set(PROJECT_FIELDS)
     if unknown:
         raise TypeError(f"project_update(): unknown fields {sorted(unknown)}")
     plan = project.plan
     with _editing(plan.municipality_id, by, plan):
+        current = Project.objects.select_for_update().get(pk=project.pk)
+        check_unchanged(seen=seen, state=project_state(current), what="この個別事業計画")
         values = {name: (value or "").strip() for name, value in fields.items()}
         if "name" in values:
             values["name"] = _required(values["name"], PROJECT_FIELDS["name"], "name")
@@ -395,12 +402,15 @@ def indicator_create(
 INDICATOR_FIELDS = {"name": "指標名", "unit": "単位", "direction": "方向", "qualifier": "付記", "note": "注記"}
 
 
-def indicator_update(*, indicator: Indicator, by: Any, **fields: str) -> Indicator:
+def indicator_update(*, indicator: Indicator, by: Any, seen: str | None = None, **fields: str) -> Indicator:
+    """Change an indicator's name, unit, direction, qualifier or note; ``seen`` as in project_update."""
     unknown = set(fields) - set(INDICATOR_FIELDS)
     if unknown:
         raise TypeError(f"indicator_update(): unknown fields {sorted(unknown)}")
     plan = indicator.project.plan
     with _editing(plan.municipality_id, by, plan):
+        current = Indicator.objects.select_for_update().get(pk=indicator.pk)
+        check_unchanged(seen=seen, state=indicator_state(current), what="この目標指標")
         values = {name: (value or "").strip() for name, value in fields.items()}
         if "name" in values:
             values["name"] = _required(values["name"], INDICATOR_FIELDS["name"], "name")
@@ -498,17 +508,19 @@ def schedule_snapshot(project: Project) -> list[dict[str, Any]]:
 
 
 def project_schedule_set(
-    *, project: Project, rows: Sequence[tuple[str, Mapping[int, str]]], by: Any
+    *, project: Project, rows: Sequence[tuple[str, Mapping[int, str]]], by: Any, seen: str | None = None
 ) -> list[dict[str, Any]]:
     """Replace the schedule: one ``(track, {fiscal_year: text})`` per row, in order.
 
     The track is a label like "①" ("" when the project has one line). Cell text is kept as written (only the
     surrounding blanks are removed), "→" included; empty cells are dropped, and so are rows with neither a
     track nor a cell. Every year must lie within the plan period. Nothing is written when nothing changed.
-    Returns the schedule as stored (see :func:`schedule_snapshot`).
+    Returns the schedule as stored (see :func:`schedule_snapshot`). ``seen`` as in project_update.
     """
     plan = project.plan
     with _editing(plan.municipality_id, by, plan):
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        check_unchanged(seen=seen, state=schedule_state(locked), what="このスケジュール")
         after: list[dict[str, Any]] = []
         for number, (track, cells) in enumerate(rows, start=1):
             track = (track or "").strip()

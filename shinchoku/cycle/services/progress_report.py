@@ -20,6 +20,7 @@ from django.db.models import Max
 from django_scopes import scope
 
 from shinchoku import wareki
+from shinchoku.cycle.concurrency import check_unchanged, under_consideration_state, year_document_state
 from shinchoku.cycle.errors import InvalidInput, NotPermitted, YearLocked
 from shinchoku.cycle.services._audit import audit_record
 from shinchoku.cycle.services.plan import _year_locked
@@ -88,6 +89,7 @@ def progress_report_update(
     title: str,
     published_on: dt.date | None,
     narrative: Sequence[NarrativeSection],
+    seen: str | None = None,
 ) -> ReportingYear:
     """Replace the title, publication month (day set to 1; None = not yet decided) and section 1.
 
@@ -97,6 +99,7 @@ def progress_report_update(
     plan = progress_report.plan
     with _editing(plan, progress_report.fiscal_year, by):
         report = ReportingYear.objects.select_for_update().get(pk=progress_report.pk)
+        check_unchanged(seen=seen, state=year_document_state(report), what="報告書の表題・公表年月・本文")
         title = (title or "").strip()
         if not title:
             raise InvalidInput("表題を入力してください。", field="title")
@@ -206,10 +209,13 @@ def under_consideration_update(
     by: Any,
     policy: Policy | None = None,
     text: Sequence[str] | str = (),
+    seen: str | None = None,
 ) -> PolicyUnderConsideration:
     """Change the pillar/policy, name and status text; audited with the fields that changed."""
     plan = item.plan
     with _editing(plan, item.fiscal_year, by):
+        current = PolicyUnderConsideration.objects.select_for_update().get(pk=item.pk)
+        check_unchanged(seen=seen, state=under_consideration_state(current), what="この施策")
         _check_classification(plan, pillar, policy)
         title = _check_title(plan, item.fiscal_year, pillar, title, exclude=item.pk)
         old = _snapshot(item)

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
+from shinchoku.cycle.concurrency import EditConflict
 from shinchoku.permissions import Action, can
 from shinchoku.plans.models import Plan, Project, ProjectReport
 from shinchoku.plans.selectors import plan_for_fiscal_year
@@ -111,3 +112,15 @@ def project_breadcrumbs(
         (project.name, reverse("web:project_detail", args=[municipality.pk, fiscal_year, project.pk])),
         (here, None),
     ]
+
+
+def seen_token(request: HttpRequest) -> str | None:
+    """The edit token the form was loaded with (cycle/concurrency.py); None when the form carries none."""
+    return request.POST.get("seen") or None
+
+
+def seen_to_keep(request: HttpRequest, refusal: Exception | None = None) -> str | None:
+    """The token a re-shown form carries on: still the one it was loaded with (a form shown again for a typo
+    must not forget what its user has seen), except after a conflict, where None asks for the current one
+    (the user has been told, so saving again is a deliberate overwrite)."""
+    return None if isinstance(refusal, EditConflict) else seen_token(request)

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from shinchoku.cycle.concurrency import edit_token, indicator_state
 from shinchoku.cycle.services import CycleError, indicator_create, indicator_update, plan_indicator_target_set
 from shinchoku.permissions import Action, can
 from shinchoku.plans.models import (
@@ -32,7 +33,14 @@ from shinchoku.plans.models import (
 from shinchoku.plans.selectors import values_in_force
 from shinchoku.tenancy.models import Municipality
 from shinchoku.web.forms_plan import FormInvalid, IndicatorFormData, TargetsFormData
-from shinchoku.web.views._common import authorize, municipality_or_404, page, plan_or_404
+from shinchoku.web.views._common import (
+    authorize,
+    municipality_or_404,
+    page,
+    plan_or_404,
+    seen_to_keep,
+    seen_token,
+)
 from shinchoku.web.views.project_edit import plan_project_or_404, service_error
 
 
@@ -94,6 +102,7 @@ def _render(
             ],
             history=[{"value": row, "superseded": current.get(row.fiscal_year) != row} for row in rows],
         )
+    seen = extra.pop("seen", None)
     context.update(extra)
     return page(
         request,
@@ -113,6 +122,7 @@ def _render(
         data=data,
         directions=Direction.choices,
         can_edit=can(request.user, Action.EDIT_PLAN, plan),
+        seen=seen or (edit_token(indicator_state(indicator)) if indicator else ""),
         **context,
     )
 
@@ -153,11 +163,11 @@ def indicator_edit(request: HttpRequest, municipality_id: int, fiscal_year: int,
 
     data = IndicatorFormData.from_post(request.POST)
     try:
-        indicator_update(indicator=indicator, by=request.user, **data.fields())
+        indicator_update(indicator=indicator, by=request.user, seen=seen_token(request), **data.fields())
     except CycleError as exc:
         return _render(request, municipality, fiscal_year, plan, project=project,
                        indicator=_indicator_or_404(plan, indicator_id), data=data, status=400,
-                       errors=service_error(exc, "name"))
+                       errors=service_error(exc, "name"), seen=seen_to_keep(request, exc))
     messages.success(request, f"目標指標「{indicator.name}」を保存しました。")
     return redirect("web:indicator_edit", municipality.pk, fiscal_year, indicator.pk)
 

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from shinchoku.cycle import selectors
+from shinchoku.cycle.concurrency import edit_token, under_consideration_state, year_document_state
 from shinchoku.cycle.services import (
     CycleError,
     InvalidInput,
@@ -35,7 +36,14 @@ from shinchoku.permissions import Action
 from shinchoku.plans.models import Pillar, Plan, Policy, PolicyUnderConsideration, ReportingYear
 from shinchoku.plans.selectors import under_consideration_list
 from shinchoku.tenancy.models import Municipality
-from shinchoku.web.views._common import authorize, municipality_or_404, page, plan_or_404
+from shinchoku.web.views._common import (
+    authorize,
+    municipality_or_404,
+    page,
+    plan_or_404,
+    seen_to_keep,
+    seen_token,
+)
 
 MAX_SECTIONS = 20
 MONTH = re.compile(r"^\s*(\d{4})\s*[-/年.]\s*(\d{1,2})\s*月?\s*$")
@@ -187,6 +195,7 @@ def _render(
     new_item: ItemFormData | None = None,
     item_errors: dict[str, str] | None = None,
     unsaved: bool = False,
+    seen: str | None = None,
 ) -> HttpResponse:
     report = ReportingYear.objects.filter(plan=plan, fiscal_year=fiscal_year).first()
     if document is None and report is not None:
@@ -204,6 +213,7 @@ def _render(
         new_item=new_item or ItemFormData(),
         item_errors=item_errors or {},
         unsaved=unsaved,
+        seen=seen or (edit_token(year_document_state(report)) if report else ""),
         max_sections=MAX_SECTIONS,
         **_context(municipality, fiscal_year, plan),
     )
@@ -247,25 +257,37 @@ def progress_report_edit(request: HttpRequest, municipality_id: int, fiscal_year
     if op == "add_section":
         if len(data.sections) < MAX_SECTIONS:
             data.sections.append(SectionData(len(data.sections) + 1, "", ""))
-        return _render(request, municipality, fiscal_year, plan, document=data, unsaved=True)
+        return _render(request, municipality, fiscal_year, plan, document=data, unsaved=True, seen=seen_to_keep(request))
     if op.startswith("remove:"):
         index = op.removeprefix("remove:")
         data.sections = [s for s in data.sections if str(s.number) != index]
-        return _render(request, municipality, fiscal_year, plan, document=data.renumbered(), unsaved=True)
+        return _render(
+            request, municipality, fiscal_year, plan, document=data.renumbered(), unsaved=True,
+            seen=seen_to_keep(request),
+        )
     published_on = parse_month(data.published_on) if data.published_on else None
     if data.published_on and published_on is None:
         errors = {"published_on": "公表年月を正しく入力してください（例：2024-08）。"}
-        return _render(request, municipality, fiscal_year, plan, status=400, document=data, errors=errors)
+        return _render(
+            request, municipality, fiscal_year, plan, status=400, document=data, errors=errors,
+            seen=seen_to_keep(request),
+        )
     try:
         progress_report_update(
             progress_report=report, by=request.user, title=data.title, published_on=published_on,
-            narrative=data.narrative(),
+            narrative=data.narrative(), seen=seen_token(request),
         )
     except InvalidInput as exc:
         errors = {exc.field or "general": exc.message}
-        return _render(request, municipality, fiscal_year, plan, status=400, document=data, errors=errors)
+        return _render(
+            request, municipality, fiscal_year, plan, status=400, document=data, errors=errors,
+            seen=seen_to_keep(request, exc),
+        )
     except CycleError as exc:
-        return _render(request, municipality, fiscal_year, plan, status=400, document=data, errors={"general": exc.message})
+        return _render(
+            request, municipality, fiscal_year, plan, status=400, document=data, errors={"general": exc.message},
+            seen=seen_to_keep(request, exc),
+        )
     messages.success(request, "報告書の内容を保存しました。")
     return redirect(_back(municipality, fiscal_year))
 
@@ -298,23 +320,26 @@ def under_consideration_edit(request: HttpRequest, municipality_id: int, fiscal_
     context = _context(municipality, fiscal_year, plan)
     context["breadcrumbs"] = [*context["breadcrumbs"][:1], ("報告書の編集", _back(municipality, fiscal_year)), (item.title, None)]
     data, errors, status = ItemFormData.from_item(item), {}, 200
+    seen: str | None = None
     if request.method == "POST":
         data = ItemFormData.from_post(request.POST)
         try:
             pillar, policy = data.pillar_and_policy(context["pillars"])
             under_consideration_update(
-                item=item, pillar=pillar, policy=policy, title=data.title, text=data.text, by=request.user
+                item=item, pillar=pillar, policy=policy, title=data.title, text=data.text, by=request.user,
+                seen=seen_token(request),
             )
         except InvalidInput as exc:
-            errors, status = {_field(exc): exc.message}, 400
+            errors, status, seen = {_field(exc): exc.message}, 400, seen_to_keep(request, exc)
         except CycleError as exc:
-            errors, status = {"general": exc.message}, 400
+            errors, status, seen = {"general": exc.message}, 400, seen_to_keep(request, exc)
         else:
             messages.success(request, f"「{item.title}」を保存しました。")
             return redirect(_back(municipality, fiscal_year, f"uc-{item.pk}"))
     return page(
         request, "web/progress_report/item_form.html", municipality=municipality, fiscal_year=fiscal_year,
-        section="cycle", status=status, item=item, data=data, errors=errors, **context,
+        section="cycle", status=status, item=item, data=data, errors=errors,
+        seen=seen or edit_token(under_consideration_state(_item_or_404(plan, fiscal_year, item_id))), **context,
     )
 
 

@@ -20,6 +20,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from shinchoku.cycle.concurrency import edit_token, project_state
 from shinchoku.cycle.services import (
     CycleError,
     project_classification_set,
@@ -45,7 +46,14 @@ from shinchoku.plans.selectors import locked_fiscal_years
 from shinchoku.tenancy.models import Department, Municipality
 from shinchoku.wareki import format_fiscal_year
 from shinchoku.web.forms_plan import DiscontinueFormData, FormInvalid, ProjectFormData
-from shinchoku.web.views._common import authorize, municipality_or_404, page, plan_or_404
+from shinchoku.web.views._common import (
+    authorize,
+    municipality_or_404,
+    page,
+    plan_or_404,
+    seen_to_keep,
+    seen_token,
+)
 
 T = TypeVar("T")
 
@@ -93,6 +101,7 @@ def _render(
     errors: dict[str, str] | None = None,
     end: DiscontinueFormData | None = None,
     end_errors: dict[str, str] | None = None,
+    seen: str | None = None,
 ) -> HttpResponse:
     pillars = list(Pillar.objects.filter(plan=plan).prefetch_related("policies").order_by("position"))
     admin_url = reverse("web:plan_admin", args=[municipality.pk, fiscal_year])
@@ -126,6 +135,8 @@ def _render(
             for fy in range(first + 1, plan.end_fiscal_year + 2)
         ],
         can_edit=can(request.user, Action.EDIT_PLAN, plan),
+        # The token the form was loaded with, or (None) that of the state now stored (see seen_to_keep).
+        seen=seen or (edit_token(project_state(project)) if project else ""),
     )
 
 
@@ -211,11 +222,14 @@ def project_edit(request: HttpRequest, municipality_id: int, fiscal_year: int, p
     chosen_tags = read_field(errors, lambda: data.chosen_tags(tags))
     chosen = read_field(errors, lambda: data.chosen_departments(departments))
     if errors or place is None or chosen is None or chosen_tags is None:
-        return _render(request, municipality, fiscal_year, plan, project=project, data=data, status=400, errors=errors)
+        return _render(
+            request, municipality, fiscal_year, plan, project=project, data=data, status=400, errors=errors,
+            seen=seen_to_keep(request),
+        )
     pillar, policy = place
     try:
         with transaction.atomic():
-            project_update(project=project, by=request.user, **data.text_fields())
+            project_update(project=project, by=request.user, seen=seen_token(request), **data.text_fields())
             project_departments_set(project=project, departments=chosen, by=request.user)
             project_classification_set(
                 project=project, pillar=pillar, policy=policy, tags=chosen_tags, by=request.user
@@ -223,7 +237,7 @@ def project_edit(request: HttpRequest, municipality_id: int, fiscal_year: int, p
     except CycleError as exc:
         return _render(
             request, municipality, fiscal_year, plan, project=plan_project_or_404(plan, project_id), data=data,
-            status=400, errors=service_error(exc, "name"),
+            status=400, errors=service_error(exc, "name"), seen=seen_to_keep(request, exc),
         )
     messages.success(request, f"個別事業計画「{project.name}」を保存しました。")
     return redirect("web:project_edit", municipality.pk, fiscal_year, project.pk)

@@ -18,12 +18,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from shinchoku.cycle.concurrency import edit_token, schedule_state
 from shinchoku.cycle.services import CycleError, project_schedule_set
 from shinchoku.permissions import Action, can
 from shinchoku.plans.models import Plan, Project, ScheduleRow
 from shinchoku.tenancy.models import Municipality
 from shinchoku.web.forms_plan import FormInvalid, ScheduleFormData
-from shinchoku.web.views._common import authorize, municipality_or_404, page, plan_or_404
+from shinchoku.web.views._common import (
+    authorize,
+    municipality_or_404,
+    page,
+    plan_or_404,
+    seen_to_keep,
+    seen_token,
+)
 from shinchoku.web.views.project_edit import plan_project_or_404, service_error
 
 
@@ -39,6 +47,7 @@ def _render(
     errors: dict[str, str] | None = None,
     focus: str = "",
     notice: str = "",
+    seen: str | None = None,
 ) -> HttpResponse:
     admin_url = reverse("web:plan_admin", args=[municipality.pk, fiscal_year])
     project_url = reverse("web:project_edit", args=[municipality.pk, fiscal_year, project.pk])
@@ -50,6 +59,8 @@ def _render(
         "focus": focus,
         "notice": notice,
         "can_edit": can(request.user, Action.EDIT_PLAN, plan),
+        # Adding or removing a row re-shows the form unsaved: it keeps the token it was loaded with.
+        "seen": seen or edit_token(schedule_state(project)),
     }
     return page(
         request,
@@ -80,7 +91,7 @@ def schedule_edit(request: HttpRequest, municipality_id: int, fiscal_year: int, 
         data.add_row()
         return _render(
             request, municipality, fiscal_year, plan, project, data, focus=f"row-{len(data.rows) - 1}-track",
-            notice=f"{len(data.rows)}行目を追加しました。入力後「保存する」を押してください（まだ保存されていません）。",
+            seen=seen_to_keep(request), notice=f"{len(data.rows)}行目を追加しました。入力後「保存する」を押してください（まだ保存されていません）。",
         )
     if action.startswith("remove-"):
         try:
@@ -89,16 +100,20 @@ def schedule_edit(request: HttpRequest, municipality_id: int, fiscal_year: int, 
             index = -1
         data.remove_row(index)
         return _render(
-            request, municipality, fiscal_year, plan, project, data,
+            request, municipality, fiscal_year, plan, project, data, seen=seen_to_keep(request),
             notice=f"{index + 1}行目を削除しました。「保存する」を押すと確定します（まだ保存されていません）。",
         )
+    refusal: Exception | None = None
     try:
-        project_schedule_set(project=project, rows=data.values(), by=request.user)
+        project_schedule_set(project=project, rows=data.values(), by=request.user, seen=seen_token(request))
     except FormInvalid as exc:
         errors = exc.errors
     except CycleError as exc:
-        errors = service_error(exc, "schedule")
+        errors, refusal = service_error(exc, "schedule"), exc
     else:
         messages.success(request, f"「{project.name}」のスケジュールを保存しました。")
         return redirect("web:schedule_edit", municipality.pk, fiscal_year, project.pk)
-    return _render(request, municipality, fiscal_year, plan, project, data, status=400, errors=errors)
+    return _render(
+        request, municipality, fiscal_year, plan, project, data, status=400, errors=errors,
+        seen=seen_to_keep(request, refusal),
+    )
