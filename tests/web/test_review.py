@@ -134,3 +134,35 @@ def test_project_page_links_to_the_review_for_hq(
     assert "審査する" in html and "提出" in html  # the history shows the submit transition
 
 
+
+
+def test_it_refuses_a_decision_on_a_report_resubmitted_since_the_page_was_loaded(
+    login: Login, dave: AbstractBaseUser, gina: AbstractBaseUser, city: Municipality, submitted: ProjectReport,
+    report_of: ReportOf,
+) -> None:
+    """Dave reads version N; meanwhile it is returned, changed to 9,000 and resubmitted: N's approval is void."""
+    import re
+
+    from shinchoku.cycle.services import report_return
+
+    client = login(dave)
+    shown = re.search(r'name="version" value="(\d+)"', client.get(url(city, submitted)).content.decode())
+    assert shown and int(shown.group(1)) == submitted.version
+    with scope(municipality=city):
+        items = list(ItemEvaluation.objects.filter(report=submitted))
+    indicator_id = next(i.indicator_id for i in items if i.kind == ItemKind.INDICATOR)
+    returned = report_return(report=submitted, by=dave, comment="実績を確認してください。")
+    changed = report_save(report=returned, by=gina, expected_version=returned.version, actuals={indicator_id: "9,000"})
+    report_submit(report=changed, by=gina)
+
+    b = grade(city, "B")
+    response = client.post(url(city, submitted), {
+        "decision": "approve", "final_grade": b.pk, "rationale": "計画どおり。", "version": shown.group(1),
+    })
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "編集中に他の人がこの報告を更新しました" in html
+    assert report_of(LINE).state == "submitted"
+    # The page shown again carries the current version, so a decision on what is now shown goes through.
+    again = re.search(r'name="version" value="(\d+)"', html)
+    assert again and int(again.group(1)) == report_of(LINE).version

@@ -142,6 +142,16 @@ def _conflict(report: ProjectReport, expected_version: int) -> ReportConflict:
     return ReportConflict(list(changes.values()), current_version=report.version)
 
 
+def check_version(report: ProjectReport, expected_version: int | None) -> None:
+    """Refuse with ReportConflict when the (locked) report moved on since the page showing it was loaded.
+
+    A review decided on the page of version 7 must not approve version 9, resubmitted in between with other
+    actuals. ``None``: no page (a command, an import), nothing to compare.
+    """
+    if expected_version is not None and expected_version != report.version:
+        raise _conflict(report, expected_version)
+
+
 # -- saving ----------------------------------------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ from shinchoku.cycle.services.evaluate import ensure_items
 from shinchoku.cycle.services.report import (
     bump_version,
     check_grade,
+    check_version,
     clean_items,
     grade_code,
     lock_report,
@@ -124,10 +125,13 @@ def report_submit(*, report: ProjectReport, by: Any, comment: str = "") -> Proje
         return _apply(SUBMIT, report=current, by=by, municipality_id=municipality_id, comment=comment)
 
 
-def report_return(*, report: ProjectReport, by: Any, comment: str) -> ProjectReport:
+def report_return(
+    *, report: ProjectReport, by: Any, comment: str, expected_version: int | None = None
+) -> ProjectReport:
     """submitted → returned, with HQ's reason (required; shown to the department as hq_comment)."""
     with report_scope(report) as municipality_id:
         current = lock_report(report)
+        check_version(current, expected_version)
         check_transition(RETURN, report=current, user=by, comment=comment)
         current.hq_comment = comment.strip()
         return _apply(
@@ -149,6 +153,7 @@ def report_approve(
     item_final_grades: Mapping[int, GradeDefinition | None] | None = None,
     non_b_summary: Sequence[str] | str | None = None,
     comment: str = "",
+    expected_version: int | None = None,
 ) -> ProjectReport:
     """submitted → approved with HQ's final grade.
 
@@ -158,6 +163,7 @@ def report_approve(
     """
     with report_scope(report) as municipality_id:
         current = lock_report(report)
+        check_version(current, expected_version)
         check_transition(APPROVE, report=current, user=by, comment=comment)
         check_grade(final_grade, municipality_id, "最終評価")
         summary = clean_items(non_b_summary)

@@ -79,10 +79,12 @@ def report_review(request: HttpRequest, municipality_id: int, fiscal_year: int, 
 
     data = ReviewFormData.from_post(request.POST, items)
     decision = request.POST.get("decision")
+    shown = request.POST.get("version", "")
+    expected_version = int(shown) if shown.isdigit() else None
     grades = grade_scale_list(municipality=municipality)
     try:
         if decision == "return":
-            report_return(report=report, by=request.user, comment=data.comment)
+            report_return(report=report, by=request.user, comment=data.comment, expected_version=expected_version)
             messages.success(request, f"「{project.name}」の報告を担当部署に差し戻しました。")
         elif decision == "approve":
             report_approve(
@@ -93,6 +95,7 @@ def report_review(request: HttpRequest, municipality_id: int, fiscal_year: int, 
                 item_final_grades={item_id: grade_by_pk(grades, raw) for item_id, raw in data.item_final_grades.items()},
                 non_b_summary=data.non_b_summary,
                 comment=data.comment,
+                expected_version=expected_version,
             )
             messages.success(request, f"「{project.name}」の報告を承認しました。")
         else:
