@@ -84,6 +84,14 @@ def test_it_refuses_demo_users_in_production(kashiwazaki: Municipality, settings
         run("demo-users")
 
 
+def test_it_applies_the_password_validators_outside_a_demo(kashiwazaki: Municipality, settings: Any) -> None:
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match=r"password refused: .*too short"):
+        run("demo-users", "--allow-production", "--password", "abc")
+    run("demo-users", "--allow-production", "--password", "kashiwazaki-kyoudo-2024!")
+    assert get_user_model().objects.get(username="dx").check_password("kashiwazaki-kyoudo-2024!")
+
+
 def test_it_creates_demo_users_idempotently(kashiwazaki: Municipality, settings: Any) -> None:
     settings.DEBUG = True
     first = run("demo-users")

@@ -6,8 +6,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import translation
 from django_scopes import scope
 
 from shinchoku.tenancy.models import Department, Membership, Role
@@ -42,6 +45,13 @@ class Command(BaseCommand):
         if municipality is None:
             raise CommandError(f"unknown municipality {options['municipality']!r}: import its report first")
         password = options["password"]
+        if not settings.DEBUG:
+            # Outside a demo the password validators apply here as on every other way of setting one.
+            try:
+                with translation.override("en"):  # the command line speaks English
+                    validate_password(password)
+            except ValidationError as exc:
+                raise CommandError("password refused: " + " ".join(exc.messages)) from exc
         User = get_user_model()
         with transaction.atomic(), scope(municipality=municipality):
             for username, (role, department_names, display) in DEMO_USERS.items():
