@@ -109,7 +109,7 @@ TEXT_RULES: dict[str, TextRule] = _rules(
     TextRule("project.comprehensive_plan_area", "総合計画の分野", "comprehensive plan area", 200),
     TextRule("project.comprehensive_plan_policy", "総合計画の施策", "comprehensive plan policy", 200),
     TextRule("schedule.track", "スケジュールの系列", "schedule track", 8),
-    TextRule("schedule.cell", "スケジュールの内容", "schedule cell", 500),
+    TextRule("schedule.cell", "スケジュールの内容", "schedule cell", 500, multiline=True),
     TextRule("indicator.name", "指標名", "indicator name", 300),
     TextRule("indicator.unit", "単位", "unit", 20),
     TextRule("indicator.qualifier", "付記", "qualifier", 20),

@@ -114,6 +114,7 @@ def test_every_char_field_limit_fits_its_column() -> None:
         assert inputs.text_rule(code).max_length == column, code
     single_line = {code for code, rule in inputs.TEXT_RULES.items() if not rule.multiline}
     assert single_line - set(columns) == {"narrative.heading"}  # inside a JSON list, no column of its own
+    assert inputs.text_rule("schedule.cell").multiline  # a CharField whose cells may wrap on purpose
 
 
 def test_items_drop_empty_ones_and_say_which_item_is_refused() -> None:
@@ -211,3 +212,16 @@ def test_any_decimal_is_a_storable_quantity_or_refused(number: Decimal) -> None:
         return
     assert quantity.value.is_finite() and abs(quantity.value) < inputs.VALUE_LIMIT
     assert 0 <= quantity.decimals <= inputs.MAX_DECIMALS
+
+
+def test_docs_limits_table_is_the_code_table() -> None:
+    from pathlib import Path
+
+    docs = (Path(__file__).parents[1] / "docs" / "limits.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip().strip("`"): line.split("|") for line in docs.splitlines() if line.startswith("| `")}
+    assert set(rows) == set(inputs.TEXT_RULES)
+    for code, rule in inputs.TEXT_RULES.items():
+        cells = [c.strip() for c in rows[code]]
+        assert cells[4] == f"{rule.max_length:,}", code
+        assert cells[5].startswith("複数行" if rule.multiline else "1行"), code
+        assert (cells[6] == "NFKC") is rule.nfkc, code
