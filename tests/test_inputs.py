@@ -135,7 +135,7 @@ def test_items_are_limited_in_number() -> None:
 def test_fiscal_years_and_plan_periods() -> None:
     assert inputs.check_fiscal_year(1989) == 1989 and inputs.check_fiscal_year(2100) == 2100
     for wrong in (1988, 2101, -1, 10**6):
-        with pytest.raises(InputRejected, match="outside 1989..2100"):
+        with pytest.raises(InputRejected, match=r"outside 1989\.\.2100"):
             inputs.check_fiscal_year(wrong)
     with pytest.raises(InputRejected, match="expected a fiscal year"):
         inputs.check_fiscal_year("2024")

@@ -34,9 +34,13 @@ def _text(value: Any, field: str, where: str) -> Any:
     return None if value is None else _at(where, lambda: inputs.clean_text(value, field=field))
 
 
+def _count(values: list[Any], where: str, *, field: str, label: str, english: str, maximum: int) -> None:
+    _at(where, lambda: inputs.check_count(values, field=field, label=label, english=english, maximum=maximum))
+
+
 def _texts(values: list[Any], field: str, where: str, maximum: int = inputs.ITEMS_MAX) -> list[Any]:
     rule = inputs.text_rule(field)
-    _at(where, lambda: inputs.check_count(values, field=field, label=rule.label, english=rule.english, maximum=maximum))
+    _count(values, where, field=field, label=rule.label, english=rule.english, maximum=maximum)
     return [_text(value, field, f"{where}[{i}]") for i, value in enumerate(values)]
 
 
@@ -68,10 +72,8 @@ def document_clean(document: Document) -> Document:
     report = doc["report"]
     report["title"] = _text(report["title"], "year.title", "report.title")
     _year(report["fiscal_year"], "report.fiscal_year")
-    _at("report.narrative", lambda: inputs.check_count(
-        report["narrative"], field="narrative", label="本文の節", english="narrative sections",
-        maximum=inputs.NARRATIVE_SECTIONS_MAX,
-    ))
+    _count(report["narrative"], "report.narrative", field="narrative", label="本文の節", english="narrative sections",
+           maximum=inputs.NARRATIVE_SECTIONS_MAX)
     for i, section in enumerate(report["narrative"]):
         where = f"report.narrative[{i}]"
         section["heading"] = _text(section["heading"], "narrative.heading", f"{where}.heading")
@@ -107,10 +109,8 @@ def _project(project: dict[str, Any], where: str) -> None:
         link = project["comprehensive_plan"]
         link["area"] = _text(link["area"], "project.comprehensive_plan_area", f"{where}.comprehensive_plan.area")
         link["policy"] = _text(link["policy"], "project.comprehensive_plan_policy", f"{where}.comprehensive_plan.policy")
-    _at(f"{where}.schedule", lambda: inputs.check_count(
-        project["schedule"], field="schedule", label="スケジュールの行", english="schedule rows",
-        maximum=inputs.SCHEDULE_ROWS_MAX,
-    ))
+    _count(project["schedule"], f"{where}.schedule", field="schedule", label="スケジュールの行", english="schedule rows",
+           maximum=inputs.SCHEDULE_ROWS_MAX)
     for j, row in enumerate(project["schedule"]):
         row["track"] = _text(row["track"], "schedule.track", f"{where}.schedule[{j}].track")
         row["cells"] = _years(row["cells"], f"{where}.schedule[{j}].cells", lambda v, w: _text(v, "schedule.cell", w))
@@ -128,16 +128,12 @@ def _project(project: dict[str, Any], where: str) -> None:
     project["grade"] = _text(project["grade"], "grade.code", f"{where}.grade")
     for key in ("results", "challenges", "next_year", "non_b_summary"):
         project[key] = _texts(project[key], "report.item", f"{where}.{key}")
-    _at(f"{where}.result_tables", lambda: inputs.check_count(
-        project["result_tables"], field="result_tables", label="成果の表", english="result tables",
-        maximum=inputs.RESULT_TABLES_MAX,
-    ))
+    _count(project["result_tables"], f"{where}.result_tables", field="result_tables", label="成果の表",
+           english="result tables", maximum=inputs.RESULT_TABLES_MAX)
     for j, table in enumerate(project["result_tables"]):
         at = f"{where}.result_tables[{j}]"
-        _at(f"{at}.rows", lambda table=table, j=j: inputs.check_count(
-            table["rows"], field="result_tables", label=f"成果の表{j + 1}の行", english="result table rows",
-            maximum=inputs.RESULT_ROWS_MAX,
-        ))
+        _count(table["rows"], f"{at}.rows", field="result_tables", label=f"成果の表{j + 1}の行",
+               english="result table rows", maximum=inputs.RESULT_ROWS_MAX)
         rows = [(f"{at}.rows[{k}]", row) for k, row in enumerate(table["rows"])]
         if "total" in table:
             rows.append((f"{at}.total", table["total"]))

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def keep_one_as_planned(apps, schema_editor):  # type: ignore[no-untyped-def]
+def keep_one_as_planned(apps, schema_editor):
     grade = apps.get_model("plans", "GradeDefinition")
-    seen: set[int] = set()
+    seen = set()
     for row in grade._base_manager.filter(as_planned=True).order_by("municipality_id", "position", "pk"):
         if row.municipality_id in seen:
             grade._base_manager.filter(pk=row.pk).update(as_planned=False)
