@@ -225,3 +225,12 @@ def test_docs_limits_table_is_the_code_table() -> None:
         assert cells[4] == f"{rule.max_length:,}", code
         assert cells[5].startswith("複数行" if rule.multiline else "1行"), code
         assert (cells[6] == "NFKC") is rule.nfkc, code
+
+
+def test_the_scan_and_the_reasons_refuse_the_same_characters() -> None:
+    """clean_text scans with one regular expression and explains with _forbidden(): they must agree everywhere."""
+    disagree = [
+        cp for cp in range(0x110000)
+        if cp not in (0x09, 0x0A) and (inputs._REFUSED.match(chr(cp)) is None) != (inputs._forbidden(chr(cp)) is None)
+    ]
+    assert disagree == []
