@@ -19,6 +19,13 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SEED_PATH = FIXTURES / "seed_kashiwazaki_fy2023.txt"
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_in_the_caller(settings):  # type: ignore[no-untyped-def]
+    """Background tasks (drafts, e-mail) run inside the caller, with no worker; the tests of the queue itself
+    (tests/cycle/test_task_queue.py) switch to the database backend and run the worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+
+
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED_PATH.read_text(encoding="utf-8")
@@ -129,7 +136,7 @@ def empty_the_database() -> None:
     from django.apps import apps
     from django.db import connection
 
-    labels = {"tenancy", "plans", "cycle"}
+    labels = {"tenancy", "plans", "cycle", "documents"}
     models = [m for m in apps.get_models(include_auto_created=True) if m._meta.app_label in labels]
     models += [apps.get_model("auth", "User")]
     models += [m for m in apps.get_models(include_auto_created=True) if m._meta.db_table.startswith("auth_user_")]

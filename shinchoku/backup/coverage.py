@@ -34,6 +34,8 @@ EXCLUDED: dict[str, str] = {
     "axes.accessattemptexpiration": "when a counted lockout expires (belongs to axes.accessattempt)",
     "axes.accessfailurelog": "the login throttling's failure log; kept by the installation, not moved with the data",
     "axes.accesslog": "the login throttling's sign-in log; kept by the installation, not moved with the data",
+    "django_tasks_database.dbtaskresult": "the background task queue (drafts to draw, e-mail to send) and its "
+    "results; work in flight of this installation, not data (a draft asked for again is queued again)",
 }
 
 # Referred to by natural key, because their ids are whatever migrate gave them on each database.

@@ -1,5 +1,9 @@
 """Download pages of the 進行管理報告書: the formats of one fiscal year, and the files themselves.
 
+A published year's file is served as stored. A draft (案) is never drawn in the request: the download asks
+for it (``draft_request``, which reuses a draft of the same content) and redirects to its status page, which
+polls with htmx until the worker has drawn it, then offers the file.
+
 Login required (anonymous → login page). The municipality is looked up inside the request's tenancy scope, so
 a user of another municipality gets a 404, never a 403 that would confirm the municipality exists. Who may
 download is ``can(user, Action.REPORT_DOWNLOAD, municipality)`` (any role but department editor).
@@ -7,15 +11,21 @@ download is ``can(user, Action.REPORT_DOWNLOAD, municipality)`` (any role but de
 
 from __future__ import annotations
 
+from typing import Any
+
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django_scopes import scope
 
+from shinchoku.cycle.services.drafts import STALE_AFTER, draft_get, draft_request
 from shinchoku.cycle.services.publication import NoSuchVersion, report_file
-from shinchoku.documents.render import FORMATS, LABELS, NoReportData
+from shinchoku.documents.models import DraftFile, DraftStatus
+from shinchoku.documents.render import CONTENT_TYPES, FORMATS, LABELS, NoReportData, year_is_draft
 from shinchoku.interchange.corrections import corrections
 from shinchoku.permissions import Action
 from shinchoku.plans.models import Publication, ReportingYear
@@ -23,6 +33,15 @@ from shinchoku.plans.selectors import plan_for_fiscal_year, publications_of
 from shinchoku.tenancy.models import Municipality
 from shinchoku.wareki import format_fiscal_year
 from shinchoku.web.views._common import authorize, municipality_or_404, page
+
+HTML_DOCUMENT_POLICY = {
+    "default-src": [NONE],
+    "style-src": [UNSAFE_INLINE],
+    "img-src": [SELF, "data:"],
+    "script-src": [NONE],
+    "form-action": [NONE],
+    "sandbox": [],
+}
 
 DESCRIPTIONS = {
     "pdf": "印刷・公表用（A4、目次・ページ番号・しおり付き）",
@@ -164,12 +183,36 @@ def report_versions(request: HttpRequest, municipality_id: int, fiscal_year: int
     )
 
 
+def _file_response(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = _content_disposition(filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    if content_type.startswith("text/html"):
+        # A standalone document with its own <style> and no script at all: it may style itself inline, may
+        # run nothing, and is sandboxed so that even a browser that opens it in place treats it as foreign.
+        response._csp_replace = HTML_DOCUMENT_POLICY  # type: ignore[attr-defined]
+    return response
+
+
+def _draft_url(name: str, municipality_id: int, fiscal_year: int, draft_id: int) -> str:
+    return reverse(
+        f"documents:{name}",
+        kwargs={"municipality_id": municipality_id, "fiscal_year": fiscal_year, "draft_id": draft_id},
+    )
+
+
 @login_required
 @require_GET
 def report_download(
     request: HttpRequest, municipality_id: int, fiscal_year: int, format: str
 ) -> HttpResponse:
-    """A published year's stored file (latest, or ``?version=N``), else the live draft marked 案."""
+    """A published year's stored file (latest, or ``?version=N``); for a year not published, the draft (案)
+    is asked for and the browser sent to its status page.
+
+    A GET that queues work: it is idempotent in effect, because a draft of the same content is reused, so
+    reloading, a second tab or a second person costs no second drawing.
+    """
     municipality = municipality_or_404(municipality_id)
     authorize(request, Action.REPORT_DOWNLOAD, municipality)
     if format not in FORMATS:
@@ -178,6 +221,9 @@ def report_download(
     if raw_version and not raw_version.isdigit():
         raise Http404("この版はありません")
     try:
+        if not raw_version and year_is_draft(municipality=municipality, fiscal_year=fiscal_year):
+            draft = draft_request(municipality=municipality, fiscal_year=fiscal_year, format=format, by=request.user)
+            return redirect(_draft_url("draft_status", municipality.pk, fiscal_year, draft.pk))
         drawn = report_file(
             municipality=municipality, fiscal_year=fiscal_year, format=format,
             version=int(raw_version) if raw_version else None,
@@ -186,8 +232,64 @@ def report_download(
         raise Http404("この年度の報告書はありません") from exc
     except NoSuchVersion as exc:
         raise Http404("この版はありません") from exc
-    response = HttpResponse(drawn.data, content_type=drawn.content_type)
-    response["Content-Disposition"] = _content_disposition(drawn.filename)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _file_response(drawn.data, drawn.content_type, drawn.filename)
+
+
+def _draft_or_404(request: HttpRequest, municipality_id: int, fiscal_year: int, draft_id: int,
+                  *, with_content: bool = False) -> tuple[Municipality, DraftFile]:
+    municipality = municipality_or_404(municipality_id)
+    authorize(request, Action.REPORT_DOWNLOAD, municipality)
+    draft = draft_get(municipality=municipality, fiscal_year=fiscal_year, draft_id=draft_id, with_content=with_content)
+    if draft is None:
+        raise Http404("この報告書（案）のファイルはありません（内容が更新され、削除された可能性があります）")
+    return municipality, draft
+
+
+@login_required
+@require_GET
+def draft_status(request: HttpRequest, municipality_id: int, fiscal_year: int, draft_id: int) -> HttpResponse:
+    """Where the draft stands: waiting, being drawn, ready (with the file) or failed (with why). An htmx
+    request gets only the status block, which polls itself again until the draft is finished."""
+    municipality, draft = _draft_or_404(request, municipality_id, fiscal_year, draft_id)
+    now = timezone.now()
+    downloads_url = reverse(
+        "documents:report_downloads", kwargs={"municipality_id": municipality.pk, "fiscal_year": fiscal_year}
+    )
+    label = LABELS.get(draft.format, draft.format)
+    status: dict[str, Any] = {
+        "draft": draft,
+        "label": label,
+        "status_url": _draft_url("draft_status", municipality.pk, fiscal_year, draft.pk),
+        "file_url": _draft_url("draft_file", municipality.pk, fiscal_year, draft.pk),
+        "retry_url": _download_url(municipality.pk, fiscal_year, draft.format),
+        "downloads_url": downloads_url,
+        "is_ready": draft.status == DraftStatus.READY,
+        "is_failed": draft.status == DraftStatus.FAILED,
+        # Long enough that a queue with work ahead is not the explanation any more: say whom to ask.
+        "is_slow": not draft.is_finished and now - draft.requested_at > STALE_AFTER / 5,
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "documents/_draft_status.html", status)
+    return page(
+        request,
+        "documents/draft_status.html",
+        municipality=municipality,
+        fiscal_year=fiscal_year,
+        section="reports",
+        breadcrumbs=[
+            (municipality.name, reverse("web:municipality", kwargs={"municipality_id": municipality.pk})),
+            (f"報告書（{format_fiscal_year(fiscal_year)}実績分）", downloads_url),
+            (f"{label}（案）の作成", None),
+        ],
+        **status,
+    )
+
+
+@login_required
+@require_GET
+def draft_file(request: HttpRequest, municipality_id: int, fiscal_year: int, draft_id: int) -> HttpResponse:
+    """The drawn draft; before it is ready (or after it failed), its status page."""
+    municipality, draft = _draft_or_404(request, municipality_id, fiscal_year, draft_id, with_content=True)
+    if draft.status != DraftStatus.READY or draft.content is None:
+        return redirect(_draft_url("draft_status", municipality.pk, fiscal_year, draft.pk))
+    return _file_response(bytes(draft.content), CONTENT_TYPES[draft.format], draft.filename)

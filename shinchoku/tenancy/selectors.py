@@ -13,6 +13,11 @@ def municipality_get(*, name: str) -> Municipality | None:
     return Municipality.objects.with_scopes_disabled().filter(name=name).first()
 
 
+def municipality_get_by_id(*, municipality_id: int) -> Municipality | None:
+    """For code outside any request (the background worker), which is handed a municipality's id."""
+    return Municipality.objects.with_scopes_disabled().filter(pk=municipality_id).first()
+
+
 def municipality_get_or_create(*, name: str) -> Municipality:
     municipality = municipality_get(name=name)
     if municipality is None:

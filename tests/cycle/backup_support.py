@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parent.parent.parent
 # Excluded from backups on purpose (shinchoku/backup/coverage.py EXCLUDED says why), apart from the two
 # compared by natural key.
 NOT_COMPARED = {"sessions.session", "axes.accessattempt", "axes.accessattemptexpiration", "axes.accessfailurelog",
-                "axes.accesslog"}
+                "axes.accesslog", "django_tasks_database.dbtaskresult"}
 # Tables no model owns.
 BOOKKEEPING_TABLES = {"django_migrations", "sqlite_sequence"}
 

@@ -111,6 +111,10 @@ def rich(  # type: ignore[no-untyped-def]
     from shinchoku.cycle.services.publication import report_file
 
     report_file(municipality=kashiwazaki, fiscal_year=2023, format="html")
+    # A draft of the open year, drawn (in the caller, tests/conftest.py) and stored.
+    from shinchoku.cycle.services.drafts import draft_request
+
+    draft_request(municipality=kashiwazaki, fiscal_year=2024, format="html", by=alice)
     return {"kashiwazaki": kashiwazaki, "kariwa": kariwa, "charlie": charlie, "admin": admin}
 
 

@@ -178,7 +178,7 @@ class Project(models.Model):
     name = models.CharField("個別事業計画名", max_length=200)
     position = models.PositiveSmallIntegerField("並び順", default=0)  # document order within the plan
     tags = models.ManyToManyField(ProjectTag, blank=True, related_name="projects", verbose_name="区分")
-    departments = models.ManyToManyField(
+    departments: models.ManyToManyField[Department, ProjectDepartment] = models.ManyToManyField(
         Department, through="ProjectDepartment", related_name="projects", verbose_name="担当部署"
     )
     overview = models.TextField("事業概要", blank=True, default="")

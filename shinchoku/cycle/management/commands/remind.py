@@ -2,7 +2,8 @@
 
 Before the due date a department is reminded only within ``--days-before`` days of it; after it, every run
 reminds (overdue). Recipients: the department's own address, else its department editors' addresses.
-Prints (in English) what it sent and what it could not send.
+The messages go through the task queue (``cycle.services.mail``): the worker (``shinchoku db_worker``) sends
+them and retries a refused delivery. Prints (in English) what it queued and what it could not send.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_scopes import scope
 
 from shinchoku import wareki
 from shinchoku.cycle.selectors import OUTSTANDING_STATES, CycleCompletion, cycle_completion, open_years
+from shinchoku.cycle.services.mail import mail_send
 from shinchoku.tenancy.models import Department, Membership, Municipality, Role
 from shinchoku.tenancy.selectors import municipality_get, municipality_list
 
@@ -92,7 +93,7 @@ class Command(BaseCommand):
         for municipality in municipalities:
             with scope(municipality=municipality):
                 sent += self._remind(municipality, today, options["days_before"], options["dry_run"])
-        self.stdout.write(f"{sent} reminder(s) {'would be ' if options['dry_run'] else ''}sent")
+        self.stdout.write(f"{sent} reminder(s) {'would be sent' if options['dry_run'] else 'queued'}")
 
     def _remind(self, municipality: Municipality, today: dt.date | None, days_before: int, dry_run: bool) -> int:
         sent = 0
@@ -124,10 +125,10 @@ class Command(BaseCommand):
                     municipality=municipality, department=group.department, completion=completion, rows=rows
                 )
                 if not dry_run:
-                    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+                    mail_send(subject=subject, body=body, recipients=recipients)
                 status = "overdue" if days_left < 0 else f"{days_left} days left"
                 self.stdout.write(
-                    f"{head}: {'would mail' if dry_run else 'mailed'} {group.department.name} <{', '.join(recipients)}>: "
+                    f"{head}: {'would mail' if dry_run else 'queued mail to'} {group.department.name} <{', '.join(recipients)}>: "
                     f"{len(rows)} outstanding report(s), {status}"
                 )
                 sent += 1
