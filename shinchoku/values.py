@@ -15,12 +15,12 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from shinchoku.inputs import MAX_DECIMALS, MAX_INTEGER_DIGITS, InputRejected
+
 # What a department types when the year has no actual (the documents print "—" or "-").
 NOT_APPLICABLE_WORDS = frozenset(
     {"-", "—", "―", "‐", "ー", "−", "n/a", "na", "該当なし", "なし", "実績なし", "対象外"}
 )
-MAX_DECIMALS = 6
-MAX_INTEGER_DIGITS = 14  # DecimalField(max_digits=20, decimal_places=6)
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 # The exchange form: no separators, no sign other than "-", digits within the database's limits.
 PLAIN_PATTERN = rf"^-?[0-9]{{1,{MAX_INTEGER_DIGITS}}}(\.[0-9]{{1,{MAX_DECIMALS}}})?$"
@@ -41,11 +41,23 @@ class Quantity:
     def __post_init__(self) -> None:
         if not isinstance(self.value, Decimal) or isinstance(self.decimals, bool):
             raise TypeError(f"Quantity needs a Decimal and an int, got {self.value!r}, {self.decimals!r}")
+        # The one check of every value on its way in (forms, importers, JSON): what passes fits the column
+        # DecimalField(max_digits=20, decimal_places=6) on SQLite and PostgreSQL alike.
+        if not self.value.is_finite():
+            raise InputRejected(
+                "value", f"「{self.value}」は数値ではありません。", f"{self.value} is not a finite number"
+            )
         if not 0 <= self.decimals <= MAX_DECIMALS:
-            raise ValueError(f"decimals must be 0..{MAX_DECIMALS}, got {self.decimals}")
+            raise InputRejected(
+                "value",
+                f"小数点以下の桁数が多すぎます（{MAX_DECIMALS}桁まで）。",
+                f"{self.decimals} decimals, at most {MAX_DECIMALS} allowed",
+            )
+        _check_magnitude(self.value)
         # The database stores six places (16000.500000); the quantity carries only the places entered.
         if self.value.as_tuple().exponent != -self.decimals:
             exact = self.value.quantize(Decimal(1).scaleb(-self.decimals), rounding=ROUND_HALF_UP)
+            _check_magnitude(exact)  # 99999999999999.9999999 rounds up to 10^14
             object.__setattr__(self, "value", exact)
 
     @classmethod
@@ -71,6 +83,17 @@ class Quantity:
     def plain(self) -> str:
         """For exchange and for a form field: ``16000.50`` (no separators, the decimals as entered)."""
         return f"{self.value:.{self.decimals}f}"
+
+
+def _check_magnitude(value: Decimal) -> None:
+    # adjusted() is the exponent of the leading digit (|value| >= 10^14 exactly when it is >= 14), read without
+    # building the number, so 1E+5000 costs nothing.
+    if value and value.adjusted() >= MAX_INTEGER_DIGITS:
+        raise InputRejected(
+            "value",
+            f"数値が大きすぎます（整数部分は{MAX_INTEGER_DIGITS}桁まで）。",
+            f"{value:.6g} is out of range: at most {MAX_INTEGER_DIGITS} digits before the decimal point",
+        )
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,14 @@ They are re-exported from ``shinchoku.cycle.services`` (the UI imports them from
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+
+from shinchoku.inputs import InputRejected
 
 
 class CycleError(Exception):
@@ -94,3 +98,17 @@ class InvalidInput(CycleError):
 
     def __init__(self, message: str, *, field: str = "", english: str = "") -> None:
         super().__init__(message, field=field, english=english)
+
+
+@contextmanager
+def input_refusals() -> Iterator[None]:
+    """The input boundary's refusals (``shinchoku.inputs.InputRejected``) as the cycle's InvalidInput.
+
+    Every service wraps its work in this (through its ``_editing`` / ``report_scope``), so a view that shows a
+    CycleError shows these too, next to the form field named by the last part of the rule's code
+    (``project.overview`` → ``overview``); ``english`` keeps the location for the command line.
+    """
+    try:
+        yield
+    except InputRejected as exc:
+        raise InvalidInput(exc.message, field=exc.field.rsplit(".", 1)[-1], english=str(exc)) from exc

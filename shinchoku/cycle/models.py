@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_scopes import ScopedManager
 
 from shinchoku.plans.models import AppendOnly, GradeDefinition, Indicator, Project, ProjectReport
+from shinchoku.plans.models.structure import decimals_in_range, value_in_range
 from shinchoku.tenancy.models import Municipality
 
 
@@ -73,6 +74,8 @@ class ItemEvaluation(models.Model):
                 | models.Q(kind="indicator", indicator__isnull=False),
                 name="item_evaluation_indicator_iff_kind",
             ),
+            models.CheckConstraint(condition=value_in_range("target", nullable=True), name="item_evaluation_target_in_range"),
+            models.CheckConstraint(condition=decimals_in_range("target_decimals"), name="item_evaluation_decimals_range"),
         ]
 
     def __str__(self) -> str:
@@ -179,6 +182,7 @@ class EvaluationThresholds(models.Model):
                 condition=models.Q(a_min__gt=models.F("b_min")) & models.Q(b_min__gt=models.F("c_min")),
                 name="thresholds_descending",
             ),
+            models.CheckConstraint(condition=models.Q(c_min__gte=0), name="thresholds_non_negative"),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from shinchoku.cycle.errors import CycleError, NotPermitted
 from shinchoku.cycle.services.imports import ImportRefused, year_import
 from shinchoku.importing.report_text import ReportFormatError, parse_report
+from shinchoku.inputs import InputRejected
 from shinchoku.interchange.document import Document
 from shinchoku.interchange.load import LoadResult
 from shinchoku.interchange.validation import DocumentError
@@ -52,6 +53,8 @@ def _import(document: Document, *, path: Path, sha256: str, by: Any, replace: bo
         raise ImportFileError(f"{path}: {exc.english}") from exc
     except CycleError as exc:
         raise ImportFileError(f"{path}: refused: {exc.message}") from exc
+    except InputRejected as exc:  # str(): English, with the JSON path
+        raise ImportFileError(f"{path}: {exc}") from exc
 
 
 def report_text_import(

@@ -198,7 +198,7 @@ def test_it_refuses_a_year_outside_the_plan_period(year: int, alice: Any, in_kas
 
 
 def test_it_refuses_a_track_that_is_too_long(alice: Any, in_kashiwazaki: Municipality) -> None:
-    with pytest.raises(InvalidInput, match="1行目の系列は8文字以内"):
+    with pytest.raises(InvalidInput, match="1行目：スケジュールの系列は8文字以内"):
         project_schedule_set(project=project(SHIN_KOTSU), rows=[("①②③④⑤⑥⑦⑧⑨", {2024: "運用"})], by=alice)
 
 

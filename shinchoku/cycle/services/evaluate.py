@@ -8,6 +8,7 @@ municipality scope. Constant queries for any number of reports.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from shinchoku.cycle.evaluation import (
@@ -20,10 +21,19 @@ from shinchoku.cycle.evaluation import (
 )
 from shinchoku.cycle.models import EvaluationThresholds, ItemEvaluation, ItemKind
 from shinchoku.cycle.selectors import indicator_values_current
+from shinchoku.inputs import ACHIEVEMENT_RATE_LIMIT
 from shinchoku.plans.models import GradeDefinition, Indicator, IndicatorValue, ProjectReport, ValueKind
 
 # (field, before, after) of a report's own fields, for the audit trail.
 Change = tuple[str, Any, Any]
+
+
+def storable_rate(rate: Decimal | None) -> Decimal | None:
+    """The rate as the column can hold it: an actual far beyond a tiny target (10^13 against 0.000001) gives a
+    rate of 10^21 %, which is graded the same as the bound (every threshold is far below it)."""
+    if rate is None:
+        return None
+    return max(-ACHIEVEMENT_RATE_LIMIT, min(ACHIEVEMENT_RATE_LIMIT, rate))
 
 
 def grade_scale_for(municipality_id: int) -> GradeScale:
@@ -102,11 +112,11 @@ def evaluate_reports(reports: Sequence[ProjectReport], *, municipality_id: int) 
                 actual = values.get((indicator_id, ValueKind.ACTUAL, report.fiscal_year))
                 if target is not None:
                     target_value, target_decimals = target.value, target.decimals
-                rate = None if item.not_applicable else achievement_rate(
+                rate = None if item.not_applicable else storable_rate(achievement_rate(
                     actual=actual.value if actual else None,
                     target=target.value if target else None,
                     direction=item.indicator.direction,  # type: ignore[union-attr]
-                )
+                ))
                 suggested = suggest_item_grade(rate=rate, scale=scale, thresholds=thresholds)
                 indicator_grades.append(suggested)
             new = (rate, suggested.pk if suggested else None, target_value, target_decimals)

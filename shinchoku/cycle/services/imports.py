@@ -40,6 +40,7 @@ from shinchoku.cycle.workflow import (
     YEAR_REPLACE_DRAFT,
     Transition,
 )
+from shinchoku.interchange.cleaning import document_clean
 from shinchoku.interchange.document import Document, document_is_published
 from shinchoku.interchange.load import DocumentLoader, LoadResult, validate_document
 from shinchoku.permissions import Action, can
@@ -86,10 +87,16 @@ def year_import(
 ) -> LoadResult:
     """Validate ``document`` and load it into its reporting year under the rules above.
 
-    Raises DocumentError (inconsistent document), NotPermitted, ImportRefused; nothing is written then.
+    Raises DocumentError (inconsistent document), InputRejected (a text, number or year the input boundary
+    refuses, with its JSON path), NotPermitted, ImportRefused; nothing is written then.
     """
     # A shinchoku-report/1 document is upgraded to /2 here, before anything reads it.
     document = validate_document(document)
+    # The same rules as every form (shinchoku.inputs); cleaning can make two names equal ("A" and "A "), so a
+    # changed document is checked again.
+    cleaned = document_clean(document)
+    if cleaned != document:
+        document = validate_document(cleaned)
     try:
         return _year_import(
             document=document, by=by, replace=replace, source_file=source_file, source_sha256=source_sha256, kind=kind

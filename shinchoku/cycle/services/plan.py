@@ -14,9 +14,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django_scopes import scope
 
-from shinchoku import wareki
+from shinchoku import inputs, wareki
 from shinchoku.cycle.concurrency import check_unchanged, indicator_state, project_state, schedule_state
-from shinchoku.cycle.errors import InvalidInput, NotPermitted, YearLocked
+from shinchoku.cycle.errors import InvalidInput, NotPermitted, YearLocked, input_refusals
 from shinchoku.cycle.models import EvaluationThresholds
 from shinchoku.cycle.services._audit import audit_record
 from shinchoku.cycle.services.evaluate import evaluate_report, evaluate_reports
@@ -50,7 +50,7 @@ from shinchoku.values import NotANumber, parse
 
 @contextmanager
 def _editing(municipality_id: int, by: Any, target: Any) -> Iterator[None]:
-    with scope(municipality=municipality_id), transaction.atomic():
+    with scope(municipality=municipality_id), transaction.atomic(), input_refusals():
         if by is not None and not can(by, Action.EDIT_PLAN, target):
             raise NotPermitted("計画を編集する権限がありません。")
         yield
@@ -68,8 +68,9 @@ def revision_first_fiscal_year(revision: PlanRevision) -> int:
     return wareki.fiscal_year_of(revision.revised_on)
 
 
-def _required(value: str, label: str, field: str) -> str:
-    value = (value or "").strip()
+def _required(value: str, label: str, field: str, rule: str) -> str:
+    """``value`` through the input boundary's ``rule``, refused when empty."""
+    value = inputs.clean_text(value, field=rule)
     if not value:
         raise InvalidInput(f"{label}を入力してください。", field=field)
     return value
@@ -175,7 +176,8 @@ def plan_revision_create(*, plan: Plan, revised_on: dt.date, description: str, b
         if PlanRevision.objects.filter(plan=plan, revised_on=revised_on).exists():
             raise InvalidInput(f"{revised_on:%Y年%m月}の改定は既に登録されています。", field="revised_on")
         revision = PlanRevision.objects.create(
-            plan=plan, revised_on=revised_on, description=_required(description, "改定内容", "description")
+            plan=plan, revised_on=revised_on,
+            description=_required(description, "改定内容", "description", "revision.description"),
         )
         audit_record(
             municipality=plan.municipality_id, by=by, action="plan.revision.created", obj=revision,
@@ -220,7 +222,9 @@ def project_create(
     it covers gets its draft report at once.
     """
     with _editing(plan.municipality_id, by, plan):
-        name = _required(name, "個別事業計画名", "name")
+        name = _required(name, "個別事業計画名", "name", "project.name")
+        overview = inputs.clean_text(overview, field="project.overview")
+        vision = inputs.clean_text(vision, field="project.vision")
         if first_fiscal_year is None:
             first_fiscal_year = project_first_fiscal_year_default(plan=plan, added_in_revision=added_in_revision)
         if first_fiscal_year not in plan.fiscal_years:
@@ -241,8 +245,8 @@ def project_create(
             raise InvalidInput(f"「{name}」は既にあります。", field="name")
         position = (Project.objects.filter(plan=plan).aggregate(m=Max("position"))["m"] or 0) + 1
         project = Project.objects.create(
-            plan=plan, name=name, pillar=pillar, policy=policy, position=position, overview=overview.strip(),
-            vision=vision.strip(), added_in_revision=added_in_revision, first_fiscal_year=first_fiscal_year,
+            plan=plan, name=name, pillar=pillar, policy=policy, position=position, overview=overview,
+            vision=vision, added_in_revision=added_in_revision, first_fiscal_year=first_fiscal_year,
         )
         _set_departments(project, departments, plan.municipality_id)
         audit_record(
@@ -331,9 +335,9 @@ def project_update(*, project: Project, by: Any, seen: str | None = None, **fiel
     with _editing(plan.municipality_id, by, plan):
         current = Project.objects.select_for_update().get(pk=project.pk)
         check_unchanged(seen=seen, state=project_state(current), what="この個別事業計画")
-        values = {name: (value or "").strip() for name, value in fields.items()}
+        values = {name: inputs.clean_text(value, field=f"project.{name}") for name, value in fields.items()}
         if "name" in values:
-            values["name"] = _required(values["name"], PROJECT_FIELDS["name"], "name")
+            values["name"] = _required(values["name"], PROJECT_FIELDS["name"], "name", "project.name")
             if Project.objects.filter(plan=plan, name=values["name"]).exclude(pk=project.pk).exists():
                 raise InvalidInput(f"「{values['name']}」は既にあります。", field="name")
         before, after = _apply(project, values)
@@ -382,15 +386,18 @@ def indicator_create(
 ) -> Indicator:
     plan = project.plan
     with _editing(plan.municipality_id, by, plan):
-        name = _required(name, "指標名", "name")
+        name = _required(name, "指標名", "name", "indicator.name")
+        unit = inputs.clean_text(unit, field="indicator.unit")
+        qualifier = inputs.clean_text(qualifier, field="indicator.qualifier")
+        note = inputs.clean_text(note, field="indicator.note")
         if direction not in Direction.values:
             raise InvalidInput("方向の値が正しくありません。", field="direction")
         if Indicator.objects.filter(project=project, name=name).exists():
             raise InvalidInput(f"目標指標「{name}」は既にあります。", field="name")
         position = (Indicator.objects.filter(project=project).aggregate(m=Max("position"))["m"] or 0) + 1
         indicator = Indicator.objects.create(
-            project=project, name=name, unit=unit.strip(), direction=direction, qualifier=qualifier.strip(),
-            note=note.strip(), position=position,
+            project=project, name=name, unit=unit, direction=direction, qualifier=qualifier, note=note,
+            position=position,
         )
         audit_record(
             municipality=plan.municipality_id, by=by, action="plan.indicator.created", obj=indicator, project=project,
@@ -411,9 +418,12 @@ def indicator_update(*, indicator: Indicator, by: Any, seen: str | None = None, 
     with _editing(plan.municipality_id, by, plan):
         current = Indicator.objects.select_for_update().get(pk=indicator.pk)
         check_unchanged(seen=seen, state=indicator_state(current), what="この目標指標")
-        values = {name: (value or "").strip() for name, value in fields.items()}
+        values = {
+            name: (value or "").strip() if name == "direction" else inputs.clean_text(value, field=f"indicator.{name}")
+            for name, value in fields.items()
+        }
         if "name" in values:
-            values["name"] = _required(values["name"], INDICATOR_FIELDS["name"], "name")
+            values["name"] = _required(values["name"], INDICATOR_FIELDS["name"], "name", "indicator.name")
         if "direction" in values and values["direction"] not in Direction.values:
             raise InvalidInput("方向の値が正しくありません。", field="direction")
         before, after = _apply(indicator, values)
@@ -475,15 +485,10 @@ def project_classification_set(
         return project
 
 
-TAG_NAME_MAX = ProjectTag._meta.get_field("name").max_length or 50
-
-
 def project_tag_create(*, municipality: Municipality, name: str, by: Any) -> ProjectTag:
     """Add a tag (区分) projects can carry, after 国重点 / 市重点 and the others."""
     with _editing(municipality.pk, by, municipality):
-        name = _required(name, "区分の名称", "name")
-        if len(name) > TAG_NAME_MAX:
-            raise InvalidInput(f"区分の名称は{TAG_NAME_MAX}文字以内で入力してください。", field="name")
+        name = _required(name, "区分の名称", "name", "tag.name")
         if ProjectTag.objects.filter(municipality=municipality, name=name).exists():
             raise InvalidInput(f"区分「{name}」は既にあります。", field="name")
         position = (ProjectTag.objects.filter(municipality=municipality).aggregate(m=Max("position"))["m"] or 0) + 1
@@ -492,10 +497,6 @@ def project_tag_create(*, municipality: Municipality, name: str, by: Any) -> Pro
             municipality=municipality, by=by, action="plan.tag.created", obj=tag, after={"name": name},
         )
         return tag
-
-
-TRACK_MAX = ScheduleRow._meta.get_field("track").max_length or 8
-CELL_MAX = ScheduleCell._meta.get_field("text").max_length or 500
 
 
 def schedule_snapshot(project: Project) -> list[dict[str, Any]]:
@@ -523,9 +524,10 @@ def project_schedule_set(
         check_unchanged(seen=seen, state=schedule_state(locked), what="このスケジュール")
         after: list[dict[str, Any]] = []
         for number, (track, cells) in enumerate(rows, start=1):
-            track = (track or "").strip()
-            if len(track) > TRACK_MAX:
-                raise InvalidInput(f"{number}行目の系列は{TRACK_MAX}文字以内で入力してください。", field="schedule")
+            try:
+                track = inputs.clean_text(track, field="schedule.track")
+            except inputs.InputRejected as exc:
+                raise InvalidInput(f"{number}行目：{exc.message}", field="schedule", english=str(exc)) from exc
             kept: dict[int, str] = {}
             for fiscal_year, text in cells.items():
                 fiscal_year = int(fiscal_year)
@@ -535,17 +537,21 @@ def project_schedule_set(
                         f"〜{wareki.format_fiscal_year(plan.end_fiscal_year)}）の外です。",
                         field="schedule",
                     )
-                text = (text or "").replace("\r\n", "\n").strip()
+                try:
+                    text = inputs.clean_text(text, field="schedule.cell")
+                except inputs.InputRejected as exc:
+                    raise InvalidInput(
+                        f"{number}行目の{wareki.format_fiscal_year(fiscal_year)}：{exc.message}", field="schedule",
+                        english=str(exc),
+                    ) from exc
                 if not text:
                     continue
-                if len(text) > CELL_MAX:
-                    raise InvalidInput(
-                        f"{number}行目の{wareki.format_fiscal_year(fiscal_year)}は{CELL_MAX}文字以内で入力してください。",
-                        field="schedule",
-                    )
                 kept[fiscal_year] = text
             if track or kept:
                 after.append({"track": track, "cells": {str(fy): kept[fy] for fy in sorted(kept)}})
+        inputs.check_count(
+            after, field="schedule", label="スケジュールの行", english="schedule rows", maximum=inputs.SCHEDULE_ROWS_MAX
+        )
         before = schedule_snapshot(project)
         if before == after:
             return before
@@ -606,10 +612,11 @@ def project_move(*, project: Project, direction: Literal["up", "down"], by: Any)
 
 def department_create(*, municipality: Municipality, name: str, by: Any, email: str = "") -> Department:
     with _editing(municipality.pk, by, municipality):
-        name = _required(name, "部署名", "name")
+        name = _required(name, "部署名", "name", "department.name")
+        email = inputs.clean_text(email, field="department.email")
         if Department.objects.filter(municipality=municipality, name=name).exists():
             raise InvalidInput(f"「{name}」は既にあります。", field="name")
-        department = Department.objects.create(municipality=municipality, name=name, email=email.strip())
+        department = Department.objects.create(municipality=municipality, name=name, email=email)
         audit_record(
             municipality=municipality, by=by, action="tenancy.department.created", obj=department,
             after={"name": name, "email": department.email},
@@ -619,9 +626,13 @@ def department_create(*, municipality: Municipality, name: str, by: Any, email: 
 
 def department_update(*, department: Department, by: Any, name: str | None = None, email: str | None = None) -> Department:
     with _editing(department.municipality_id, by, department.municipality):
-        values = {field: value.strip() for field, value in (("name", name), ("email", email)) if value is not None}
+        values = {
+            field: inputs.clean_text(value, field=f"department.{field}")
+            for field, value in (("name", name), ("email", email))
+            if value is not None
+        }
         if "name" in values:
-            values["name"] = _required(values["name"], "部署名", "name")
+            values["name"] = _required(values["name"], "部署名", "name", "department.name")
             others = Department.objects.filter(municipality_id=department.municipality_id).exclude(pk=department.pk)
             if others.filter(name=values["name"]).exists():
                 raise InvalidInput(f"「{values['name']}」は既にあります。", field="name")
@@ -640,7 +651,10 @@ def thresholds_set(
 ) -> EvaluationThresholds:
     """Change the achievement-rate bands (percent). Open reports are re-evaluated with the new bands."""
     with _editing(municipality.pk, by, municipality):
-        a_min, b_min, c_min = Decimal(a_min), Decimal(b_min), Decimal(c_min)
+        a_min, b_min, c_min = (
+            inputs.check_decimal(value, field=field, label=f"{field[0].upper()} の下限", maximum=inputs.THRESHOLD_MAX)
+            for field, value in (("a_min", a_min), ("b_min", b_min), ("c_min", c_min))
+        )
         if not (a_min > b_min > c_min >= 0):
             raise InvalidInput("基準は A > B > C ≧ 0 の順にしてください。", field="a_min")
         thresholds, _ = EvaluationThresholds.objects.get_or_create(municipality=municipality)

@@ -19,16 +19,13 @@ from django.db import transaction
 from django.db.models import Max
 from django_scopes import scope
 
-from shinchoku import wareki
+from shinchoku import inputs, wareki
 from shinchoku.cycle.concurrency import check_unchanged, under_consideration_state, year_document_state
-from shinchoku.cycle.errors import InvalidInput, NotPermitted, YearLocked
+from shinchoku.cycle.errors import InvalidInput, NotPermitted, YearLocked, input_refusals
 from shinchoku.cycle.services._audit import audit_record
 from shinchoku.cycle.services.plan import _year_locked
 from shinchoku.permissions import Action, can
 from shinchoku.plans.models import Pillar, Plan, Policy, PolicyUnderConsideration, ReportingYear
-
-TITLE_MAX = ReportingYear._meta.get_field("title").max_length or 300
-UC_TITLE_MAX = PolicyUnderConsideration._meta.get_field("title").max_length or 200
 
 
 class NarrativeSection(TypedDict):
@@ -41,7 +38,7 @@ class NarrativeSection(TypedDict):
 @contextmanager
 def _editing(plan: Plan, fiscal_year: int, by: Any) -> Iterator[None]:
     """Scope + transaction + permission + the locked-year check, shared by every function here."""
-    with scope(municipality=plan.municipality_id), transaction.atomic():
+    with scope(municipality=plan.municipality_id), transaction.atomic(), input_refusals():
         if by is not None and not can(by, Action.EDIT_REPORT_DOCUMENT, plan):
             raise NotPermitted("報告書を編集する権限がありません。")
         if (locked := _year_locked(plan.pk, fiscal_year)) is not None:
@@ -56,13 +53,14 @@ def _month(value: dt.date | None) -> str | None:
     return f"{value:%Y-%m}" if value else None
 
 
-def _items(values: Sequence[str] | str | None) -> list[str]:
-    """Text items as stored: each trimmed, empty ones dropped (a string counts as one item per line)."""
+def _items(values: Sequence[str] | str | None, *, field: str, label: str) -> list[str]:
+    """Text items as stored: each through the input boundary's ``field``, empty ones dropped (a string counts
+    as one item per line)."""
     if values is None:
         return []
     if isinstance(values, str):
         values = values.splitlines()
-    return [v.strip() for v in values if v and v.strip()]
+    return inputs.clean_items(values, field=field, label=label)
 
 
 def clean_narrative(narrative: Sequence[NarrativeSection | dict[str, Any]]) -> list[NarrativeSection]:
@@ -70,15 +68,20 @@ def clean_narrative(narrative: Sequence[NarrativeSection | dict[str, Any]]) -> l
     but no heading is refused (``field`` = ``narrative-<n>-heading``, n counting from 1 as on the page)."""
     cleaned: list[NarrativeSection] = []
     for number, section in enumerate(narrative, start=1):
-        heading = str(section.get("heading") or "").strip()
-        paragraphs = _items(section.get("paragraphs"))
+        try:
+            heading = inputs.clean_text(section.get("heading"), field="narrative.heading")
+            paragraphs = _items(section.get("paragraphs"), field="narrative.paragraph", label=f"本文（{number}）")
+        except inputs.InputRejected as exc:
+            field = f"narrative-{number}-{'heading' if exc.field == 'narrative.heading' else 'paragraphs'}"
+            raise InvalidInput(f"（{number}）{exc.message}", field=field, english=str(exc.at(f"narrative[{number - 1}]"))) from exc
         if not heading and not paragraphs:
             continue  # an added but unused section
         if not heading:
             raise InvalidInput(f"見出し（{number}）を入力してください。", field=f"narrative-{number}-heading")
-        if len(heading) > 200:
-            raise InvalidInput(f"見出し（{number}）は200文字以内で入力してください。", field=f"narrative-{number}-heading")
         cleaned.append({"heading": heading, "paragraphs": paragraphs})
+    inputs.check_count(
+        cleaned, field="narrative", label="本文の節", english="narrative sections", maximum=inputs.NARRATIVE_SECTIONS_MAX
+    )
     return cleaned
 
 
@@ -100,11 +103,9 @@ def progress_report_update(
     with _editing(plan, progress_report.fiscal_year, by):
         report = ReportingYear.objects.select_for_update().get(pk=progress_report.pk)
         check_unchanged(seen=seen, state=year_document_state(report), what="報告書の表題・公表年月・本文")
-        title = (title or "").strip()
+        title = inputs.clean_text(title, field="year.title")
         if not title:
             raise InvalidInput("表題を入力してください。", field="title")
-        if len(title) > TITLE_MAX:
-            raise InvalidInput(f"表題は{TITLE_MAX}文字以内で入力してください。", field="title")
         if published_on is not None:
             published_on = published_on.replace(day=1)
             if published_on < dt.date(report.fiscal_year, 4, 1):
@@ -145,11 +146,9 @@ def _check_classification(plan: Plan, pillar: Pillar, policy: Policy | None) -> 
 
 
 def _check_title(plan: Plan, fiscal_year: int, pillar: Pillar, title: str, exclude: int | None = None) -> str:
-    title = (title or "").strip()
+    title = inputs.clean_text(title, field="under_consideration.title")
     if not title:
         raise InvalidInput("名称を入力してください。", field="title")
-    if len(title) > UC_TITLE_MAX:
-        raise InvalidInput(f"名称は{UC_TITLE_MAX}文字以内で入力してください。", field="title")
     same = PolicyUnderConsideration.objects.filter(plan=plan, fiscal_year=fiscal_year, pillar=pillar, title=title)
     if exclude is not None:
         same = same.exclude(pk=exclude)
@@ -191,7 +190,8 @@ def under_consideration_create(
             )
         last = PolicyUnderConsideration.objects.filter(plan=plan, fiscal_year=fiscal_year).aggregate(m=Max("position"))["m"]
         item = PolicyUnderConsideration.objects.create(
-            reporting_year=year, plan=plan, fiscal_year=fiscal_year, pillar=pillar, policy=policy, title=title, text=_items(text),
+            reporting_year=year, plan=plan, fiscal_year=fiscal_year, pillar=pillar, policy=policy, title=title,
+            text=_items(text, field="under_consideration.text", label="状況"),
             position=0 if last is None else last + 1,
         )
         audit_record(
@@ -219,7 +219,9 @@ def under_consideration_update(
         _check_classification(plan, pillar, policy)
         title = _check_title(plan, item.fiscal_year, pillar, title, exclude=item.pk)
         old = _snapshot(item)
-        item.pillar, item.policy, item.title, item.text = pillar, policy, title, _items(text)
+        item.pillar, item.policy, item.title, item.text = (
+            pillar, policy, title, _items(text, field="under_consideration.text", label="状況"),
+        )
         new = _snapshot(item)
         changed = [k for k in new if new[k] != old[k]]
         if changed:

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django_scopes import scope
 
+from shinchoku import inputs
 from shinchoku.cycle.errors import (
     FieldChange,
     InvalidActualValue,
@@ -21,6 +22,7 @@ from shinchoku.cycle.errors import (
     NotPermitted,
     ReportConflict,
     ReportLocked,
+    input_refusals,
 )
 from shinchoku.cycle.models import AuditEntry, ItemEvaluation
 from shinchoku.cycle.services._audit import audit_record
@@ -63,9 +65,10 @@ FIELD_LABELS: dict[str, str] = {
 
 @contextmanager
 def report_scope(report: ProjectReport) -> Iterator[int]:
-    """Enter the report's municipality scope (FK traversal uses the unscoped base manager) and a transaction."""
+    """Enter the report's municipality scope (FK traversal uses the unscoped base manager) and a transaction;
+    the input boundary's refusals come out as InvalidInput."""
     municipality_id = report.project.plan.municipality_id
-    with scope(municipality=municipality_id), transaction.atomic():
+    with scope(municipality=municipality_id), transaction.atomic(), input_refusals():
         yield municipality_id
 
 
@@ -73,12 +76,17 @@ def lock_report(report: ProjectReport) -> ProjectReport:
     return ProjectReport.objects.select_for_update().select_related("project__plan", "reporting_year").get(pk=report.pk)
 
 
-def clean_items(value: Sequence[str] | str | None) -> list[str] | None:
-    """Text items as a list: a textarea's lines (bullets "・" dropped, blanks skipped) or a list as given."""
+def clean_items(value: Sequence[str] | str | None, *, field: str) -> list[str] | None:
+    """Text items as a list: a textarea's lines (bullets "・" dropped, blanks skipped) or a list as given,
+    each through the input boundary (``report.item``); ``field`` is the report field, named in refusals."""
     if value is None:
         return None
     lines = value.splitlines() if isinstance(value, str) else list(value)
-    return [line.strip().lstrip("・･").strip() for line in lines if line and line.strip().lstrip("・･").strip()]
+    try:
+        items = inputs.clean_items(lines, field="report.item", label=FIELD_LABELS[field])
+    except inputs.InputRejected as exc:
+        raise InvalidInput(exc.message, field=field, english=str(exc.at(field))) from exc
+    return [text for text in (item.lstrip("・･").strip() for item in items) if text]
 
 
 def grade_code(grade: GradeDefinition | None) -> str | None:
@@ -189,17 +197,29 @@ def _save_result_tables(report: ProjectReport, tables: Sequence[Mapping[str, Any
 
     before = [plain_rows(t) for t in stored]
     wanted: list[tuple[int, list[ResultRowSpec]]] = []
+    inputs.check_count(
+        tables, field="result_tables", label="成果の表", english="result tables", maximum=inputs.RESULT_TABLES_MAX
+    )
     for index, table in enumerate(tables):
         rows: list[ResultRowSpec] = []
+        inputs.check_count(
+            table.get("rows", []), field="result_tables", label=f"成果の表{index + 1}の行",
+            english=f"rows of result table {index + 1}", maximum=inputs.RESULT_ROWS_MAX,
+        )
         specs = [(r, False) for r in table.get("rows", [])] + ([(table["total"], True)] if table.get("total") else [])
         for row, is_total in specs:
             try:
-                number = parse(str(row["value"]), unit=row.get("unit", ""), allow_not_applicable=False).quantity
+                label = inputs.clean_line(row["label"], field="result_table.label")
+                unit = inputs.clean_line(row.get("unit", ""), field="result_table.unit")
+            except inputs.InputRejected as exc:
+                raise InvalidInput(f"成果の表{index + 1}：{exc.message}", field="result_tables", english=str(exc)) from exc
+            try:
+                number = parse(str(row["value"]), unit=unit, allow_not_applicable=False).quantity
             except NotANumber as exc:
-                raise InvalidInput(f"成果の表{index + 1}「{row['label']}」：{exc}", field="result_tables") from exc
+                raise InvalidInput(f"成果の表{index + 1}「{label}」：{exc}", field="result_tables") from exc
             if number is None:
-                raise InvalidInput(f"成果の表{index + 1}「{row['label']}」の値を入力してください。", field="result_tables")
-            rows.append((str(row["label"]), number, str(row.get("unit", "")), is_total))
+                raise InvalidInput(f"成果の表{index + 1}「{label}」の値を入力してください。", field="result_tables")
+            rows.append((label, number, unit, is_total))
         wanted.append((int(table.get("after", -1)), rows))
     if not result_tables_replace(report=report, wanted=wanted, current=result_table_specs(stored)):
         return before, before
@@ -262,11 +282,13 @@ def report_save(
 
         changes: list[tuple[str, Any, Any]] = []  # (field, before, after) of the report itself
         extra: list[tuple[str, Any, Any]] = []  # (action, before, after) of actuals and items
+        if comment is not None:
+            comment = inputs.clean_text(comment, field="report.department_comment")
         for name, value in (
-            ("results", clean_items(results)),
-            ("challenges", clean_items(challenges)),
-            ("next_year", clean_items(next_year)),
-            ("non_b_summary", clean_items(non_b_summary)),
+            ("results", clean_items(results, field="results")),
+            ("challenges", clean_items(challenges, field="challenges")),
+            ("next_year", clean_items(next_year, field="next_year")),
+            ("non_b_summary", clean_items(non_b_summary, field="non_b_summary")),
         ):
             if value is not None and value != getattr(current, name):
                 changes.append((name, getattr(current, name), value))
@@ -277,9 +299,9 @@ def report_save(
         if department_grade is not None and department_grade.pk != current.department_grade_id:
             changes.append(("department_grade", grade_code(current.department_grade), department_grade.code))
             current.department_grade = department_grade
-        if comment is not None and comment.strip() != current.department_comment:
-            changes.append(("department_comment", current.department_comment, comment.strip()))
-            current.department_comment = comment.strip()
+        if comment is not None and comment != current.department_comment:
+            changes.append(("department_comment", current.department_comment, comment))
+            current.department_comment = comment
         if result_tables is not None:
             before_tables, after_tables = _save_result_tables(current, result_tables)
             if before_tables != after_tables:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from shinchoku import inputs
 from shinchoku.cycle.errors import (
     IncompleteReport,
     InvalidInput,
@@ -100,6 +101,7 @@ def report_submit(*, report: ProjectReport, by: Any, comment: str = "") -> Proje
     """draft|returned → submitted. Refused with IncompleteReport (listing what is missing) unless complete."""
     with report_scope(report) as municipality_id:
         current = lock_report(report)
+        comment = inputs.clean_text(comment, field="report.comment")
         check_transition(SUBMIT, report=current, user=by, comment=comment)
         items = [i for i in ensure_items([current])[0][current.pk] if i.kind == ItemKind.INDICATOR]
         actual_ids = set(
@@ -132,6 +134,7 @@ def report_return(
     with report_scope(report) as municipality_id:
         current = lock_report(report)
         check_version(current, expected_version)
+        comment = inputs.clean_text(comment, field="report.comment")
         check_transition(RETURN, report=current, user=by, comment=comment)
         current.hq_comment = comment.strip()
         return _apply(
@@ -164,9 +167,11 @@ def report_approve(
     with report_scope(report) as municipality_id:
         current = lock_report(report)
         check_version(current, expected_version)
+        comment = inputs.clean_text(comment, field="report.comment")
         check_transition(APPROVE, report=current, user=by, comment=comment)
         check_grade(final_grade, municipality_id, "最終評価")
-        summary = clean_items(non_b_summary)
+        rationale = inputs.clean_text(rationale, field="report.rationale")
+        summary = clean_items(non_b_summary, field="non_b_summary")
         effective_summary = summary if summary is not None else current.non_b_summary
         as_planned = GradeDefinition.objects.filter(municipality_id=municipality_id, as_planned=True).first()
         problems = approve_problems(
@@ -231,6 +236,7 @@ def report_reopen(*, report: ProjectReport, by: Any, comment: str) -> ProjectRep
 
     with report_scope(report) as municipality_id:
         current = lock_report(report)
+        comment = inputs.clean_text(comment, field="report.comment")
         check_transition(REOPEN, report=current, user=by, comment=comment)
         if current.reporting_year.is_published:
             year_reopen_locked(year=current.reporting_year, by=by, comment=comment, reopened_report=current)

@@ -13,8 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope
 
-from shinchoku import wareki
-from shinchoku.cycle.errors import CycleAlreadyOpen, InvalidInput, NotPermitted, TransitionNotAllowed
+from shinchoku import inputs, wareki
+from shinchoku.cycle.errors import (
+    CycleAlreadyOpen,
+    InvalidInput,
+    NotPermitted,
+    TransitionNotAllowed,
+    input_refusals,
+)
 from shinchoku.cycle.services._audit import _actor, audit_record
 from shinchoku.cycle.services.evaluate import evaluate_reports
 from shinchoku.cycle.services.publication import publication_freeze
@@ -52,6 +58,7 @@ def year_create(
     *, plan: Plan, fiscal_year: int, transition: Transition, by: Any, comment: str = "", **fields: Any
 ) -> ReportingYear:
     """Create a year in ``transition.target`` (a transition from NEW) and audit it."""
+    comment = inputs.clean_text(comment, field="report.comment")
     check_year_transition(transition, state=NEW, target=plan, user=by, comment=comment)
     if fiscal_year not in plan.fiscal_years:
         raise InvalidInput(
@@ -73,6 +80,7 @@ def year_move(
     *, year: ReportingYear, transition: Transition, by: Any, comment: str = "", after: dict[str, Any] | None = None
 ) -> ReportingYear:
     """Move a (locked) year along ``transition`` and audit it; the only caller of ``ReportingYear.move_to``."""
+    comment = inputs.clean_text(comment, field="report.comment")
     check_year_transition(transition, state=year.state, target=year, user=by, comment=comment)
     before = year.state
     year.move_to(transition.target)
@@ -249,7 +257,7 @@ def year_reopen_locked(
 def reporting_year_reopen(*, year: ReportingYear, by: Any, comment: str) -> ReportingYear:
     """Reopen a published year (DX staff; reason required): reports stay approved and can then be reopened
     one by one; publishing again freezes the next publication version, the earlier ones stay."""
-    with scope(municipality=year.plan.municipality_id), transaction.atomic():
+    with scope(municipality=year.plan.municipality_id), transaction.atomic(), input_refusals():
         current = year_lock(plan=year.plan, fiscal_year=year.fiscal_year)
         assert current is not None
         year_reopen_locked(year=current, by=by, comment=comment)

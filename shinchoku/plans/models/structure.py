@@ -10,8 +10,27 @@ from __future__ import annotations
 from django.db import models
 from django_scopes import ScopedManager
 
+from shinchoku.inputs import FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, MAX_DECIMALS, VALUE_LIMIT
 from shinchoku.tenancy.models import Department, Municipality
 from shinchoku.values import Quantity
+
+
+# Database checks backing the input boundary (shinchoku.inputs): the services refuse first, with a message;
+# these make a write that bypasses them (a script, the shell, a future importer) fail the same way on SQLite
+# and PostgreSQL instead of storing what no page can show.
+def fiscal_year_in_range(field: str, *, nullable: bool = False) -> models.Q:
+    in_range = models.Q(**{f"{field}__gte": FISCAL_YEAR_MIN, f"{field}__lte": FISCAL_YEAR_MAX})
+    return models.Q(**{f"{field}__isnull": True}) | in_range if nullable else in_range
+
+
+def value_in_range(field: str, *, nullable: bool = False) -> models.Q:
+    """|value| < 10^14, what DecimalField(max_digits=20, decimal_places=6) holds (SQLite would store more)."""
+    in_range = models.Q(**{f"{field}__gt": -VALUE_LIMIT, f"{field}__lt": VALUE_LIMIT})
+    return models.Q(**{f"{field}__isnull": True}) | in_range if nullable else in_range
+
+
+def decimals_in_range(field: str) -> models.Q:
+    return models.Q(**{f"{field}__lte": MAX_DECIMALS})
 
 
 class GradeDefinition(models.Model):
@@ -29,7 +48,13 @@ class GradeDefinition(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "進捗状況の評価段階"
         ordering = ["municipality", "position"]
-        constraints = [models.UniqueConstraint(fields=["municipality", "code"], name="grade_unique_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "code"], name="grade_unique_code"),
+            # The non-B summary is required for every grade but this one: two would make it ambiguous.
+            models.UniqueConstraint(
+                fields=["municipality"], condition=models.Q(as_planned=True), name="grade_one_as_planned"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code}：{self.description}"
@@ -66,7 +91,15 @@ class Plan(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "DX推進計画"
         ordering = ["municipality", "-start_fiscal_year"]
-        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="plan_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="plan_unique_name"),
+            models.CheckConstraint(
+                condition=fiscal_year_in_range("start_fiscal_year")
+                & fiscal_year_in_range("end_fiscal_year")
+                & models.Q(start_fiscal_year__lte=models.F("end_fiscal_year")),
+                name="plan_period_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -181,6 +214,14 @@ class Project(models.Model):
                 condition=models.Q(end_reason="") | models.Q(last_fiscal_year__isnull=False),
                 name="project_end_has_year",
             ),
+            models.CheckConstraint(
+                condition=fiscal_year_in_range("first_fiscal_year", nullable=True)
+                & fiscal_year_in_range("last_fiscal_year", nullable=True),
+                name="project_years_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_reason__in=["", *ProjectEnd.values]), name="project_end_reason_known"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -236,7 +277,8 @@ class ScheduleCell(models.Model):
         verbose_name = verbose_name_plural = "スケジュール"
         ordering = ["row", "fiscal_year"]
         constraints = [
-            models.UniqueConstraint(fields=["row", "fiscal_year"], name="schedule_cell_unique_year")
+            models.UniqueConstraint(fields=["row", "fiscal_year"], name="schedule_cell_unique_year"),
+            models.CheckConstraint(condition=fiscal_year_in_range("fiscal_year"), name="schedule_cell_year_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -264,7 +306,12 @@ class Indicator(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "目標指標"
         ordering = ["project", "position"]
-        constraints = [models.UniqueConstraint(fields=["project", "name"], name="indicator_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="indicator_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(direction__in=Direction.values), name="indicator_direction_known"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -305,6 +352,10 @@ class IndicatorValue(models.Model):
                 condition=models.Q(revision__isnull=True),
                 name="indicator_value_unique_original",
             ),
+            models.CheckConstraint(condition=models.Q(kind__in=ValueKind.values), name="indicator_value_kind_known"),
+            models.CheckConstraint(condition=fiscal_year_in_range("fiscal_year"), name="indicator_value_year_in_range"),
+            models.CheckConstraint(condition=value_in_range("value"), name="indicator_value_in_range"),
+            models.CheckConstraint(condition=decimals_in_range("decimals"), name="indicator_value_decimals_range"),
         ]
 
     def __str__(self) -> str:

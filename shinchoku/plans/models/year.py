@@ -21,7 +21,16 @@ from django.utils import timezone
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 from django_scopes import ScopedManager
 
-from shinchoku.plans.models.structure import GradeDefinition, Pillar, Plan, Policy, Project
+from shinchoku.plans.models.structure import (
+    GradeDefinition,
+    Pillar,
+    Plan,
+    Policy,
+    Project,
+    decimals_in_range,
+    fiscal_year_in_range,
+    value_in_range,
+)
 from shinchoku.values import Quantity
 
 
@@ -85,6 +94,7 @@ class ReportingYear(FSMModelMixin, models.Model):
             models.CheckConstraint(
                 condition=models.Q(state__in=YearState.values), name="reporting_year_state_known"
             ),
+            models.CheckConstraint(condition=fiscal_year_in_range("fiscal_year"), name="reporting_year_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -207,6 +217,12 @@ class ProjectReport(FSMModelMixin, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "fiscal_year"], name="project_report_unique_year"),
             models.CheckConstraint(condition=models.Q(state__in=ReportState.values), name="project_report_state_known"),
+            models.CheckConstraint(condition=fiscal_year_in_range("fiscal_year"), name="project_report_year_in_range"),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="project_report_version_positive"),
+            models.CheckConstraint(
+                condition=models.Q(schedule_status__in=["", *ScheduleStatus.values]),
+                name="project_report_schedule_status_known",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -229,6 +245,9 @@ class ResultTable(models.Model):
 
     class Meta:
         ordering = ["report", "position"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(after_item__gte=-1), name="result_table_after_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.report_id} #{self.position}"
@@ -247,6 +266,10 @@ class ResultTableRow(models.Model):
 
     class Meta:
         ordering = ["table", "position"]
+        constraints = [
+            models.CheckConstraint(condition=value_in_range("value"), name="result_row_value_in_range"),
+            models.CheckConstraint(condition=decimals_in_range("decimals"), name="result_row_decimals_range"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.label} {self.value}{self.unit}"
@@ -281,6 +304,7 @@ class PolicyUnderConsideration(models.Model):
             models.UniqueConstraint(
                 fields=["plan", "fiscal_year", "pillar", "title"], name="uc_unique_title"
             ),
+            models.CheckConstraint(condition=fiscal_year_in_range("fiscal_year"), name="uc_year_in_range"),
         ]
 
     def __str__(self) -> str:
@@ -328,6 +352,9 @@ class Publication(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["reporting_year", "version"], name="publication_unique_version"),
             models.CheckConstraint(condition=models.Q(version__gte=1), name="publication_version_positive"),
+            models.CheckConstraint(
+                condition=models.Q(source__in=PublicationSource.values), name="publication_source_known"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from shinchoku import wareki
+from shinchoku import inputs, wareki
 from shinchoku.plans.models import Project, ReportState, ScheduleStatus
 from shinchoku.values import Quantity
 
@@ -21,6 +21,13 @@ STATE_LABELS: dict[str, str] = {
     # Not a report state: how an approved report of a published year reads (the year's state).
     "published": "公表済み",
 }
+
+
+@register.simple_tag
+def max_length(field: str) -> int:
+    """``maxlength="{% max_length 'project.name' %}"``: the input boundary's limit, so the browser says it early
+    (the service still decides; browsers count UTF-16 units, so they are at most stricter)."""
+    return inputs.text_rule(field).max_length
 
 
 @register.filter
