@@ -8,7 +8,7 @@ HTML ≤ 0.2 s, PDF peak memory ≤ 300 MB. Each figure is the whole ``render_re
 WeasyPrint (``render_pdf_weasyprint``, kept for comparison; informational). Then the same for a synthetic
 plans four and ten times the seed (96 and 240 projects), and LibreOffice's DOCX → PDF conversion when
 ``soffice`` is on PATH. Last, stress documents rendered from the interchange document (no database): every
-long text field at its maximum (3 fields × 3,000 lines, ~105 KB in one project), and 60 projects under one
+long text field at its maximum (every text of one project at the limits of shinchoku/inputs.py), and 60 projects under one
 policy (the overview table's policy cell spans 60 rows).
 
 ``--formats pdf,docx`` times only some formats; ``--plans seed,x4,x10,stress`` only some plans. Each line
@@ -70,18 +70,26 @@ def synthetic_document(document: Any, factor: int = 4) -> Any:
     return big
 
 
-def long_text(lines: int = 3000) -> str:
-    """One field at its maximum: ``lines`` lines of ~12 characters (3,000 lines ≈ 35 KB of UTF-8)."""
-    return "\n".join(f"長い記述の{i:04d}行目です。" for i in range(lines))
+def long_text(length: int) -> str:
+    """A text of exactly ``length`` characters in lines of ~16 (the worst case for line breaking)."""
+    line = "長い記述の行です。同じ長さで続きます。\n"
+    return (line * (length // len(line) + 1))[:length].rstrip("\n").ljust(length, "。")
 
 
 def max_length_document(document: Any) -> Any:
-    """The seed with one project's results, challenges and next-year plans each one item of 3,000 lines."""
+    """The seed with one project's every text at the limits of shinchoku/inputs.py: results, challenges,
+    next-year plans and the non-B summary each ITEMS_MAX items of the longest item, and the longest overview,
+    vision and name (150,000+ characters in one project sheet)."""
+    from shinchoku import inputs
+
+    item = inputs.text_rule("report.item").max_length
     big = copy.deepcopy(document)
     project = big["projects"][0]
-    project["results"] = [long_text()]
-    project["challenges"] = [long_text()]
-    project["next_year"] = [long_text()]
+    for field in ("results", "challenges", "next_year", "non_b_summary"):
+        project[field] = [long_text(item) for _ in range(inputs.ITEMS_MAX)]
+    project["overview"] = long_text(inputs.text_rule("project.overview").max_length)
+    project["vision"] = long_text(inputs.text_rule("project.vision").max_length)
+    project["name"] = project["name"] + "＿" * (inputs.text_rule("project.name").max_length - len(project["name"]))
     return big
 
 
