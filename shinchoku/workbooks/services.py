@@ -19,7 +19,7 @@ from django_scopes import scope, scopes_disabled
 from shinchoku.cycle.errors import CycleError, InvalidActualValue, ReportConflict
 from shinchoku.cycle.models import AuditEntry, ItemEvaluation
 from shinchoku.cycle.services._audit import audit_record
-from shinchoku.cycle.services.report import FIELD_LABELS, _field_key, check_version, report_save
+from shinchoku.cycle.services.report import FIELD_LABELS, _display, _field_key, check_version, report_save
 from shinchoku.cycle.workflow import STATE_LABELS, report_is_editable
 from shinchoku.permissions import Action, can
 from shinchoku.plans.models import GradeDefinition, ProjectReport, ReportingYear
@@ -207,7 +207,9 @@ def workbook_import(*, content: bytes, by: Any, file_name: str = "", dry_run: bo
                 if entry.action in ("report.suggested_grade.updated",):
                     continue  # a consequence of the edits, not an edit
                 _, label = _field_key(entry)
-                result.changes.append(Change(sheet.sheet, FIELD_LABELS.get(label, label), entry.before, entry.after))
+                result.changes.append(
+                    Change(sheet.sheet, FIELD_LABELS.get(label, label), _display(entry, entry.before), _display(entry, entry.after))
+                )
         if result.changed:
             year = reports[sheets[0].sheet].reporting_year
             audit_record(
