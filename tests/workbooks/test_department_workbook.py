@@ -130,7 +130,7 @@ def test_it_changes_exactly_the_cells_edited(exported: Path, bob: Any) -> None:
     assert code == 2 and "changed on the web since the export" in err
 
 
-def test_a_formula_typed_on_the_web_is_exported_as_text_and_round_trips(
+def test_it_exports_a_formula_typed_on_the_web_is_exported_as_text_and_round_trips(
     year_2024: ReportingYear, kashiwazaki: Municipality, tmp_path: Path, bob: Any
 ) -> None:
     report = online_report()
@@ -146,7 +146,7 @@ def test_a_formula_typed_on_the_web_is_exported_as_text_and_round_trips(
     assert written() == before
 
 
-def test_a_dry_run_lists_the_changes_and_saves_nothing(exported: Path) -> None:
+def test_it_dry_runs_lists_the_changes_and_saves_nothing(exported: Path) -> None:
     edit(exported, lambda wb: setattr(wb[ONLINE].cell(row_of(wb[ONLINE], "comment"), 2), "value", "順調です。"))
     before = written()
     code, out, _ = run_import(exported, "--dry-run")
@@ -255,7 +255,7 @@ def test_it_refuses_a_file_that_is_not_a_workbook(exported: Path, content: Any) 
     assert written() == before
 
 
-def test_an_excel_retyped_number_and_inserted_rows_import_the_same(exported: Path) -> None:
+def test_it_imports_an_excel_retyped_number_and_inserted_rows_import_the_same(exported: Path) -> None:
     """What Excel does to a file: a number typed becomes a number cell, a row inserted for one more item."""
     def retype(wb: Any) -> None:
         sheet = wb[ONLINE]
@@ -276,7 +276,7 @@ def test_an_excel_retyped_number_and_inserted_rows_import_the_same(exported: Pat
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed on this machine")
-def test_a_libreoffice_round_trip_imports_as_no_changes(exported: Path, tmp_path: Path) -> None:
+def test_it_imports_a_libreoffice_round_trip_imports_as_no_changes(exported: Path, tmp_path: Path) -> None:
     out_dir = tmp_path / "lo"
     subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(out_dir), str(exported)],
                    check=True, capture_output=True, timeout=120)
