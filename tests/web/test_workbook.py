@@ -36,6 +36,7 @@ def test_it_lets_a_department_download_fills_previews_and_confirms(
     login: Login, gina: AbstractBaseUser, city: Municipality, year_2024: Any, report_of: Callable[..., Any]
 ) -> None:
     client = login(gina)
+    assert f"/{city.pk}/2024/workbook/upload/" in client.get(f"/{city.pk}/2024/projects/").content.decode()
     response = client.get(f"/{city.pk}/2024/workbook/")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     content = b"".join(response.streaming_content) if response.streaming else response.content
