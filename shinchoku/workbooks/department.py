@@ -30,7 +30,12 @@ from shinchoku.workbooks import layout
 
 FORMAT = "shinchoku-department-workbook/1"
 IDS_HEADER = ["sheet", "project_id", "report_id", "report_version", "municipality_id", "fiscal_year", "format"]
-TEXT_SECTIONS = {"results": "主な取組と成果", "challenges": "「目指す姿」に向けた課題と今後の展開", "next_year": "次年度の主な取組"}
+TEXT_SECTIONS = {
+    "results": "主な取組と成果",
+    "challenges": "「目指す姿」に向けた課題と今後の展開",
+    "next_year": "次年度の主な取組",
+    "non_b_summary": "進捗状況B以外の概要（担当部署の評価が「計画どおり」以外のとき）",
+}
 FREE_ROWS = 5  # empty input rows after each list, for items to add
 KEY_COLUMN = 8  # H
 INSTRUCTIONS = "説明"
@@ -332,7 +337,7 @@ def _read_sheet(sheet: Any, into: SheetInput, errors: _Errors, grade_codes: set[
             into.comment = layout.cell_text(b)
         elif key:
             errors.add(name, f"H{r}", f"unknown hidden row key '{key}'", "非表示の識別子が壊れています。")
-    for required in ("section:results", "section:challenges", "section:next_year", "section:indicators",
+    for required in (*(f"section:{name}" for name in TEXT_SECTIONS), "section:indicators",
                      "schedule", "department_grade", "comment"):
         if required not in seen:
             errors.add(name, "H", f"hidden row key '{required}' is missing (row deleted?)",

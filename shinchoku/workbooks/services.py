@@ -166,6 +166,7 @@ def _save(sheet: SheetInput, report: ProjectReport, by: Any, grades: dict[str, G
         return report_save(
             report=report, by=by, expected_version=sheet.version,
             results=sheet.texts["results"], challenges=sheet.texts["challenges"], next_year=sheet.texts["next_year"],
+            non_b_summary=sheet.texts["non_b_summary"],
             actuals={items[i].indicator_id: text for i, text in sheet.actuals.items()},  # type: ignore[misc]
             schedule_status=sheet.schedule_status,
             department_grade=grades.get(sheet.department_grade),

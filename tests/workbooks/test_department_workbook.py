@@ -101,18 +101,20 @@ def test_it_changes_exactly_the_cells_edited(exported: Path, bob: Any) -> None:
         sheet.cell(row_of(sheet, "section:challenges") + 1, 2).value = "申請の阻害要因を把握します。"
         row = row_of(sheet, "section:indicators") + 1
         sheet.cell(row, 4).value = "５６"  # full-width digits, as typed
-        sheet.cell(row_of(sheet, "department_grade"), 4).value = "B"
+        sheet.cell(row_of(sheet, "department_grade"), 4).value = "C"
+        sheet.cell(row_of(sheet, "section:non_b_summary") + 1, 2).value = "申請件数が伸びていません。"
 
     edit(exported, fill)
     version = online_report().version
     code, out, err = run_import(exported, "--as", "bob")
     assert (code, err) == (0, "")
-    assert "changed 1 report(s), 3 field(s)" in out, out
+    assert "changed 1 report(s), 4 field(s)" in out, out
     assert "実績（手続総件数に対するオンライン化率）: None → '56'" in out
     report = online_report()
     assert report.version == version + 1
     assert report.challenges == ["申請の阻害要因を把握します。"]
-    assert report.department_grade is not None and report.department_grade.code == "B"
+    assert report.department_grade is not None and report.department_grade.code == "C"
+    assert report.non_b_summary == ["申請件数が伸びていません。"]
     with scopes_disabled():
         actual = IndicatorValue.objects.get(indicator=rate, kind=ValueKind.ACTUAL, fiscal_year=2024)
         assert actual.quantity.plain() == "56"
@@ -123,7 +125,8 @@ def test_it_changes_exactly_the_cells_edited(exported: Path, bob: Any) -> None:
         )
     assert entry.actor == bob and entry.after["file"] == exported.name
     assert len(entry.after["sha256"]) == 64 and entry.after["reports"] == [report.pk]
-    assert {"report.challenges.updated", "report.actual.updated", "report.department_grade.updated"} <= actions
+    assert {"report.challenges.updated", "report.actual.updated", "report.department_grade.updated",
+            "report.non_b_summary.updated"} <= actions
     assert not actions & {"report.results.updated", "report.next_year.updated", "report.department_comment.updated"}
     # The same file again: nothing left to change (its version is now stale, so it is a conflict instead).
     code, _, err = run_import(exported)
