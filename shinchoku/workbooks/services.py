@@ -185,12 +185,25 @@ def _save(sheet: SheetInput, report: ProjectReport, by: Any, grades: dict[str, G
         raise WorkbookInvalid([_refuse(sheet.sheet, "", english, str(exc))]) from exc
 
 
-def workbook_import(*, content: bytes, by: Any, file_name: str = "", dry_run: bool = False) -> WorkbookImport:
+def workbook_import(
+    *, content: bytes, by: Any, file_name: str = "", dry_run: bool = False,
+    municipality: Municipality | None = None, fiscal_year: int | None = None,
+) -> WorkbookImport:
     """Validate and apply a department workbook; all or nothing. ``dry_run``: the changes, nothing saved.
 
-    Raises WorkbookInvalid: every error with its sheet and cell (English and Japanese)."""
+    ``municipality`` / ``fiscal_year``: what the workbook must be of (the web page's; a command takes any),
+    checked before anything of the database is looked up. Raises WorkbookInvalid: every error with its
+    sheet and cell (English and Japanese)."""
     sha256 = hashlib.sha256(content).hexdigest()
     sheets = read_workbook(content)
+    for n, sheet in enumerate(sheets, start=2):
+        if (municipality is not None and sheet.municipality_id != municipality.pk) or (
+            fiscal_year is not None and sheet.fiscal_year != fiscal_year
+        ):
+            raise WorkbookInvalid([_refuse(
+                "_ids", f"E{n}", "the workbook is of another municipality or fiscal year",
+                "この自治体・年度の年度報告シートではありません。",
+            )])
     municipality, fiscal_year, reports = _check(sheets, by)
     result = WorkbookImport(municipality=municipality, fiscal_year=fiscal_year, sha256=sha256, dry_run=dry_run)
     with scope(municipality=municipality.pk), transaction.atomic():

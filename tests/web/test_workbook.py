@@ -98,3 +98,14 @@ def test_it_hides_everything_from_charlie(login: Login, charlie: AbstractBaseUse
     client = login(charlie)
     assert client.get(f"/{city.pk}/2024/workbook/").status_code == 404
     assert client.get(f"/{city.pk}/2024/workbook/upload/").status_code == 404
+
+
+def test_it_refuses_a_workbook_of_another_year_on_this_page(
+    login: Login, gina: AbstractBaseUser, city: Municipality, year_2024: Any, report_of: Callable[..., Any]
+) -> None:
+    client = login(gina)
+    content = client.get(f"/{city.pk}/2024/workbook/").content
+    response = client.post(f"/{city.pk}/2023/workbook/upload/", {"workbook": _filled(content, "1")})
+    assert response.status_code == 400
+    assert "シート「_ids」セル E2：この自治体・年度の年度報告シートではありません。" in response.content.decode()
+    assert report_of(LINE).version == 1

@@ -85,13 +85,12 @@ def workbook_upload(request: HttpRequest, municipality_id: int, fiscal_year: int
     content, file_name = uploaded
     confirm = request.POST.get("confirm") == "1"
     try:
-        result = workbook_import(content=content, by=request.user, file_name=file_name, dry_run=not confirm)
+        result = workbook_import(
+            content=content, by=request.user, file_name=file_name, dry_run=not confirm,
+            municipality=municipality, fiscal_year=fiscal_year,
+        )
     except WorkbookInvalid as exc:
         return _render(request, municipality, fiscal_year, status=400, errors=[ja for _, ja in exc.errors])
-    if result.municipality.pk != municipality.pk or result.fiscal_year != fiscal_year:
-        # Nothing was saved unless confirmed, and a confirm is always the preview's own file and page.
-        return _render(request, municipality, fiscal_year, status=400,
-                       errors=["この自治体・年度の年度報告シートではありません。"])
     if not result.changed:
         messages.info(request, "変更はありません（書き出したときのままです）。")
         return redirect("web:workbook_upload", municipality.pk, fiscal_year)
