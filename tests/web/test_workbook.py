@@ -51,10 +51,22 @@ def test_it_lets_a_department_download_fills_previews_and_confirms(
 
     done = client.post(f"/{city.pk}/2024/workbook/upload/",
                        {"content": encoded, "file_name": "line.xlsx", "confirm": "1"}, follow=True)
+    assert done.status_code == 200 and done.redirect_chain[-1][0] == f"/{city.pk}/2024/projects/"
     assert "年度報告シートを取り込みました（1件の報告）" in done.content.decode()
     assert report_of(LINE).version == 2
     with scope(municipality=city):
         assert AuditEntry.objects.get(action="workbook.imported").actor == gina
+
+def test_it_lists_the_import_in_the_audit_log(
+    login: Login, gina: AbstractBaseUser, alice: AbstractBaseUser, city: Municipality, year_2024: Any
+) -> None:
+    client = login(gina)
+    content = client.get(f"/{city.pk}/2024/workbook/").content
+    preview = client.post(f"/{city.pk}/2024/workbook/upload/", {"workbook": _filled(content, "1")}).content.decode()
+    encoded = preview.split('name="content" value="')[1].split('"')[0]
+    client.post(f"/{city.pk}/2024/workbook/upload/", {"content": encoded, "file_name": "line.xlsx", "confirm": "1"})
+    html = login(alice).get(f"/{city.pk}/audit/?kind=workbook.").content.decode()
+    assert "年度報告シートを取込み" in html
 
 
 def test_it_shows_cell_precise_errors_in_japanese(

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 
-from shinchoku.permissions import Action
+from shinchoku.permissions import Action, can
 from shinchoku.tenancy.models import Department, Municipality
 from shinchoku.wareki import format_fiscal_year
 from shinchoku.web.views._common import authorize, municipality_or_404, page
@@ -96,7 +96,8 @@ def workbook_upload(request: HttpRequest, municipality_id: int, fiscal_year: int
         return redirect("web:workbook_upload", municipality.pk, fiscal_year)
     if confirm:
         messages.success(request, f"年度報告シートを取り込みました（{len(result.reports_changed)}件の報告）。")
-        return redirect("web:cycle", municipality.pk, fiscal_year)
+        back = "web:cycle" if can(request.user, Action.VIEW_CYCLE, municipality) else "web:project_list"
+        return redirect(back, municipality.pk, fiscal_year)
     return _render(
         request, municipality, fiscal_year, changes=result.changes, file_name=file_name,
         content=base64.b64encode(content).decode("ascii"), reports=len(result.reports_changed),
