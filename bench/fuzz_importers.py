@@ -60,7 +60,7 @@ def main() -> int:
     try:
         with transaction.atomic():
             # The JSON cases mutate the seed's export, so the seed is loaded (and exported) once up front.
-            call_command("import-report", str(SEED), stdout=open(os.devnull, "w"))  # noqa: SIM115
+            call_command("import-report", str(SEED), stdout=open(os.devnull, "w"))
             with scopes_disabled():
                 municipality = Municipality.objects.get(name="柏崎市")
             with scope(municipality=municipality):

@@ -31,6 +31,7 @@ class Cover(TypedDict):
     published: str | None
     municipality: str
     plan_name: str
+    title_line: int
 
 
 @dataclass
@@ -150,6 +151,14 @@ class CoverParser(ParserBase):
                 title_line, "a title naming the plan such as '…DX推進計画 進行管理報告書'", title
             )
         plan_name = clean_name(name_match.group("name"))
+        if re.search(r"年度\s*実績", nfkc(plan_name)):
+            # Cover lines out of order: the evaluated year's 「（…年度実績分）」 has run into the plan's name.
+            raise self.error(
+                title_line,
+                "a title with the plan's name before …報告書 and the evaluated year after it, such as "
+                "'令和6（2024）年度 柏崎市DX推進計画 進行管理報告書（令和5（2023）年度実績分）'",
+                title,
+            )
         published = None
         municipality = None
         for block in blocks[1:]:
@@ -171,6 +180,7 @@ class CoverParser(ParserBase):
             "published": published,
             "municipality": municipality,
             "plan_name": plan_name,
+            "title_line": title_line,
         }
 
     # --- section 1 --------------------------------------------------------------------------------------
@@ -190,6 +200,7 @@ class CoverParser(ParserBase):
                 continue
             g = _GRADE_LINE.match(nfkc(line))
             if g:
+                self.locate(f"grade_scale[{len(grades)}]", n)
                 desc = re.split(r"[:：]", line, maxsplit=1)[1].strip()
                 grades.append({"code": g.group("code"), "description": desc, "as_planned": False})
                 continue

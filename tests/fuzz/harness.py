@@ -131,7 +131,7 @@ def run_case(command: str, case: Case, *, replace: bool, baseline: Any, director
                     outcome = Outcome(case, "unlocated", message)
                 else:
                     outcome = Outcome(case, "refused", message)
-            except Exception as exc:  # noqa: BLE001 - the point: anything else that escapes is a crash
+            except Exception as exc:
                 outcome = Outcome(case, "crash", _crash_summary(exc), traceback.format_exc())
             raise _Rollback
     except _Rollback:

@@ -282,7 +282,7 @@ def _swap_items(rng: random.Random, document: Any, path: Path) -> str:
 def _string_payload(rng: random.Random, document: Any, path: Path) -> str:
     parent = _get(document, path[:-1])
     old = parent[path[-1]]
-    payload = rng.choice(CONTROL_CHARACTERS + ["x" * 100_000, "名" * 5_000, "=HYPERLINK(\"x\")", "\t"])
+    payload = rng.choice([*CONTROL_CHARACTERS, "x" * 100000, "名" * 5000, '=HYPERLINK("x")', "\t"])
     parent[path[-1]] = (old if isinstance(old, str) else "") + payload
     return f"append {payload[:8]!r}… to {path_text(path)}"
 
