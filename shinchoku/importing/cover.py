@@ -190,6 +190,7 @@ class CoverParser(ParserBase):
     ) -> tuple[list[NarrativeSectionDoc], list[GradeDoc], str | None, list[RevisionDoc]]:
         narrative: list[NarrativeSectionDoc] = []
         grades: list[GradeDoc] = []
+        paragraph_lines: dict[int, int] = {}  # id() of a paragraph's text -> its line, for revisions
         for n in range(bounds[0], bounds[1]):
             line = self.lines[n - 1]
             if not line.strip():
@@ -207,6 +208,7 @@ class CoverParser(ParserBase):
             if not narrative:
                 narrative.append({"heading": toc.title, "paragraphs": []})
             narrative[-1]["paragraphs"].append(collapse(line))
+            paragraph_lines[id(narrative[-1]["paragraphs"][-1])] = n
         if not grades:
             raise self.error(
                 bounds[0] - 1,
@@ -222,6 +224,7 @@ class CoverParser(ParserBase):
 
         adopted = None
         revisions: list[RevisionDoc] = []
+        revision_lines: dict[int, int] = {}
         for section in narrative:
             for paragraph in section["paragraphs"]:
                 for sentence in _sentences(paragraph):
@@ -232,8 +235,11 @@ class CoverParser(ParserBase):
                     if "改定" in k:
                         date = f"{found[0][0]:04d}-{found[0][1]:02d}"
                         revisions.append({"date": date, "description": sentence.strip()})
+                        revision_lines[id(revisions[-1])] = paragraph_lines[id(paragraph)]
                     elif adopted is None and "策定" in k:
                         before = [f for f in found if f[2] < k.index("策定")] or found
                         adopted = f"{before[-1][0]:04d}-{before[-1][1]:02d}"
         revisions.sort(key=lambda r: r["date"])
+        for i, revision in enumerate(revisions):
+            self.locate(f"plan.revisions[{i}]", revision_lines[id(revision)])
         return narrative, grades, adopted, revisions
