@@ -21,8 +21,10 @@ from django_scopes import scope, scopes_disabled
 from shinchoku.interchange.export import document_build
 from shinchoku.plans.models import Plan, Project
 from shinchoku.tenancy.models import Municipality
+from tests.conftest import empty_the_database
 from tests.fuzz.harness import Tally, fingerprint, run_cases
 from tests.fuzz.mutations import json_cases, text_cases
+from tests.interchange.test_precision import to_v1_text
 
 SEED_PATH = Path(__file__).parent.parent / "fixtures" / "seed_kashiwazaki_fy2023.txt"
 FUZZ_SEED = 8
@@ -60,8 +62,6 @@ def test_it_fuzzes_the_json_importer_without_a_crash_or_a_partial_write(db: None
     _load_seed()
     document = _export()
     seeded = run_cases("import-json", json_cases(FUZZ_SEED, JSON_CASES, document, start=JSON_CASES), replace=True)
-    from tests.conftest import empty_the_database
-
     empty_the_database()
     empty = run_cases("import-json", json_cases(FUZZ_SEED, JSON_CASES, document), replace=False)
     assert _failures(empty) + _failures(seeded) == []
@@ -213,3 +213,14 @@ def test_it_reads_a_form_feed_as_a_page_break(db: None, seed_text: str, tmp_path
     assert paged != seed_text
     code, err = _run("import-report", str(_text_file(tmp_path, paged)))
     assert code == 0, err
+
+
+@pytest.mark.parametrize("number", ["1e40", "1E+400", "NaN", "-Infinity", "9" * 5000])
+def test_it_refuses_a_hostile_number_in_a_v1_file_at_its_json_path(
+    db: None, tmp_path: Path, seed_document: Any, number: str
+) -> None:
+    seed_document["projects"][9]["indicators"][0]["actuals"]["2023"] = "7"
+    text = to_v1_text(seed_document).replace('"2023": 7', f'"2023": {number}', 1)
+    path = tmp_path / "doc.json"
+    path.write_text(text, encoding="utf-8")
+    assert "doc.json: projects[9].indicators[0].actuals.2023: " in _refused("import-json", path)
