@@ -224,3 +224,28 @@ def test_it_refuses_a_hostile_number_in_a_v1_file_at_its_json_path(
     path = tmp_path / "doc.json"
     path.write_text(text, encoding="utf-8")
     assert "doc.json: projects[9].indicators[0].actuals.2023: " in _refused("import-json", path)
+
+
+class _Rejected(ValueError):
+    """Shaped like the service layer's input refusal: a Japanese message and an English one for the CLI."""
+
+    def __init__(self) -> None:
+        super().__init__("値が大きすぎます。")
+        self.english = "the value is out of range"
+
+
+def test_it_names_the_json_path_of_a_value_the_loader_cannot_store(
+    db: None, tmp_path: Path, seed_document: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shinchoku.values import Quantity
+
+    real = Quantity.from_plain
+
+    def from_plain(text: str) -> Quantity:
+        if text == "16608":  # LINEによる情報発信's FY2023 actual
+            raise _Rejected
+        return real(text)
+
+    monkeypatch.setattr(Quantity, "from_plain", staticmethod(from_plain))
+    err = _refused("import-json", _json_file(tmp_path, seed_document))
+    assert "doc.json: projects[9].indicators[0]: the value is out of range" in err
