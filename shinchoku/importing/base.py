@@ -10,6 +10,7 @@ import re
 
 from shinchoku.importing.errors import ReportFormatError, ReportWarning
 from shinchoku.importing.text import collapse, key
+from shinchoku.interchange.validation import FORBIDDEN_CHARACTERS
 
 # Markdown a converter may wrap a heading or the cover in (``# 1 …``, ``**令和6…``); only on lines without cells.
 _MARKUP_START = re.compile(r"^\s*(?:#{1,6}\s+|\*\*)")
@@ -37,9 +38,26 @@ class ParserBase:
     def __init__(self, text: str, source: str) -> None:
         self.source = source
         # Line-for-line normalisation only: error messages must keep pointing at the input's own lines.
-        self.lines = [_normalise(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+        # Form feed and vertical tab are a converter's page breaks: spacing, like the whitespace around them.
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", " ").replace("\v", " ")
+        self.lines = [_normalise(line) for line in text.split("\n")]
+        self.refuse_control_characters()
         self.fiscal_year = 0
         self.warnings: list[ReportWarning] = []
+        # JSON path of a part of the document -> the 1-based line it was read from (see ParseResult.line_of).
+        self.locations: dict[str, int] = {}
+
+    def refuse_control_characters(self) -> None:
+        """The same characters the document refuses (NUL, other controls, U+FFFE/U+FFFF), named at their line
+        and column here rather than at a JSON path of the document they would end up in."""
+        for n, line in enumerate(self.lines, start=1):
+            bad = FORBIDDEN_CHARACTERS.search(line)
+            if bad:
+                around = line[max(0, bad.start() - 20) : bad.end() + 20]
+                raise self.error(n, f"text without control characters (column {bad.start() + 1})", around)
+
+    def locate(self, path: str, line: int) -> None:
+        self.locations.setdefault(path, line)
 
     def error(self, line: int | None, expected: str, found: str) -> ReportFormatError:
         return ReportFormatError(expected, found, line=line, source=self.source)

@@ -31,6 +31,7 @@ class Cover(TypedDict):
     published: str | None
     municipality: str
     plan_name: str
+    title_line: int
 
 
 @dataclass
@@ -150,6 +151,14 @@ class CoverParser(ParserBase):
                 title_line, "a title naming the plan such as '…DX推進計画 進行管理報告書'", title
             )
         plan_name = clean_name(name_match.group("name"))
+        if re.search(r"年度\s*実績", nfkc(plan_name)):
+            # Cover lines out of order: the evaluated year's 「（…年度実績分）」 has run into the plan's name.
+            raise self.error(
+                title_line,
+                "a title with the plan's name before …報告書 and the evaluated year after it, such as "
+                "'令和6（2024）年度 柏崎市DX推進計画 進行管理報告書（令和5（2023）年度実績分）'",
+                title,
+            )
         published = None
         municipality = None
         for block in blocks[1:]:
@@ -171,6 +180,7 @@ class CoverParser(ParserBase):
             "published": published,
             "municipality": municipality,
             "plan_name": plan_name,
+            "title_line": title_line,
         }
 
     # --- section 1 --------------------------------------------------------------------------------------
@@ -180,6 +190,7 @@ class CoverParser(ParserBase):
     ) -> tuple[list[NarrativeSectionDoc], list[GradeDoc], str | None, list[RevisionDoc]]:
         narrative: list[NarrativeSectionDoc] = []
         grades: list[GradeDoc] = []
+        paragraph_lines: dict[int, int] = {}  # id() of a paragraph's text -> its line, for revisions
         for n in range(bounds[0], bounds[1]):
             line = self.lines[n - 1]
             if not line.strip():
@@ -190,12 +201,14 @@ class CoverParser(ParserBase):
                 continue
             g = _GRADE_LINE.match(nfkc(line))
             if g:
+                self.locate(f"grade_scale[{len(grades)}]", n)
                 desc = re.split(r"[:：]", line, maxsplit=1)[1].strip()
                 grades.append({"code": g.group("code"), "description": desc, "as_planned": False})
                 continue
             if not narrative:
                 narrative.append({"heading": toc.title, "paragraphs": []})
             narrative[-1]["paragraphs"].append(collapse(line))
+            paragraph_lines[id(narrative[-1]["paragraphs"][-1])] = n
         if not grades:
             raise self.error(
                 bounds[0] - 1,
@@ -211,6 +224,7 @@ class CoverParser(ParserBase):
 
         adopted = None
         revisions: list[RevisionDoc] = []
+        revision_lines: dict[int, int] = {}
         for section in narrative:
             for paragraph in section["paragraphs"]:
                 for sentence in _sentences(paragraph):
@@ -221,8 +235,11 @@ class CoverParser(ParserBase):
                     if "改定" in k:
                         date = f"{found[0][0]:04d}-{found[0][1]:02d}"
                         revisions.append({"date": date, "description": sentence.strip()})
+                        revision_lines[id(revisions[-1])] = paragraph_lines[id(paragraph)]
                     elif adopted is None and "策定" in k:
                         before = [f for f in found if f[2] < k.index("策定")] or found
                         adopted = f"{before[-1][0]:04d}-{before[-1][1]:02d}"
         revisions.sort(key=lambda r: r["date"])
+        for i, revision in enumerate(revisions):
+            self.locate(f"plan.revisions[{i}]", revision_lines[id(revision)])
         return narrative, grades, adopted, revisions

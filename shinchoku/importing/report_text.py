@@ -17,7 +17,7 @@ section 2 (grade tables), ``sheets.py`` section 3 (project sheets), ``indicators
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from shinchoku.importing.cover import CoverParser
 from shinchoku.importing.errors import ReportFormatError, ReportWarning
@@ -47,6 +47,13 @@ class _Parser(CoverParser, SummaryParser, SheetParser, IndicatorParser):
         self.blank_page_furniture(toc_end, cover["running_headers"])
         bounds = self.find_sections(toc, toc_end)
         self.fiscal_year = cover["fiscal_year"]
+        for path in ("municipality", "plan", "report"):
+            self.locate(path, cover["title_line"])
+        self.locate("report.narrative", bounds[0][0])
+        self.locate("grade_scale", bounds[0][0])
+        self.locate("pillars", bounds[1][0])
+        self.locate("under_consideration", bounds[1][0])
+        self.locate("projects", bounds[2][0])
 
         narrative, grades, adopted, revisions = self.parse_section1(bounds[0], toc[0])
         codes = [g["code"] for g in grades]
@@ -109,6 +116,9 @@ class _Parser(CoverParser, SummaryParser, SheetParser, IndicatorParser):
             if ek in used:
                 raise self.error(sheet.line, f"one sheet for project {sheet.name!r}", "a second sheet")
             used[ek] = sheet
+            self.locate(f"projects[{len(projects)}]", sheet.line)
+            for j, ind in enumerate(sheet.indicators):
+                self.locate(f"projects[{len(projects)}].indicators[{j}]", ind.line)
             projects.append(self.project(sheet, entry, name))
         for entry in entries:
             if key(entry.name) not in used:
@@ -197,6 +207,19 @@ def _result_table(table: Table) -> ResultTableDoc | None:
 class ParseResult:
     document: Document
     warnings: list[ReportWarning]  # in line order; each says where the text not understood was kept
+    locations: dict[str, int] = field(default_factory=dict)  # JSON path -> 1-based line it was read from
+
+    def line_of(self, path: str) -> int | None:
+        """The line a part of the document came from: the longest recorded prefix of ``path`` (``projects[3]``
+        for ``projects[3].indicators[0].unit``), so a fault found in the document is named in the text."""
+        while path:
+            if path in self.locations:
+                return self.locations[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            if cut <= 0:
+                return None
+            path = path[:cut]
+        return None
 
 
 def parse_report(text: str, *, source: str = "<text>") -> ParseResult:
@@ -206,7 +229,7 @@ def parse_report(text: str, *, source: str = "<text>") -> ParseResult:
     """
     parser = _Parser(text, source)
     document = parser.parse()
-    return ParseResult(document, sorted(parser.warnings, key=lambda w: w.line))
+    return ParseResult(document, sorted(parser.warnings, key=lambda w: w.line), parser.locations)
 
 
 def parse_report_text(text: str, *, source: str = "<text>") -> Document:

@@ -37,6 +37,8 @@ def _says_none(items: list[Item]) -> bool:
 
 
 class SummaryParser(ParserBase):
+    policy_lines: dict[str, int]  # policy name -> the grade-table row that first names it (current pillar)
+
     def parse_section2(
         self, bounds: tuple[int, int], toc: TocSection, codes: list[str]
     ) -> tuple[list[PillarDoc], list[Entry], list[UnderConsiderationDoc]]:
@@ -65,15 +67,22 @@ class SummaryParser(ParserBase):
         pillars: list[PillarDoc] = []
         entries: list[Entry] = []
         under: list[UnderConsiderationDoc] = []
-        for pillar, _, body in blocks:
+        for pillar, heading, body in blocks:
+            index = len(pillars)
+            self.locate(f"pillars[{index}]", heading)
             pillar_doc: PillarDoc = {"name": pillar, "policies": []}
             pillars.append(pillar_doc)
+            self.policy_lines = {}
             pillar_entries, non_b, uc = self.parse_pillar_block(pillar, pillar_doc, body, codes)
+            for j, policy in enumerate(pillar_doc["policies"]):
+                self.locate(f"pillars[{index}].policies[{j}]", self.policy_lines.get(policy, heading))
             entries.extend(pillar_entries)
             if non_b is not None:
                 self.attach_non_b(non_b, pillar_entries, entries)
             if uc is not None:
-                under.extend(self.under_consideration(pillar, pillar_doc["policies"], uc[1]))
+                for item in self.under_consideration(pillar, pillar_doc["policies"], uc[1]):
+                    self.locate(f"under_consideration[{len(under)}]", uc[0])
+                    under.append(item)
         self.check_listed_once(entries)
         return pillars, entries, under
 
@@ -138,6 +147,7 @@ class SummaryParser(ParserBase):
                 if _column(cells, columns, "施策"):
                     policy = clean_name(_column(cells, columns, "施策"))
                     if policy not in pillar_doc["policies"]:
+                        self.policy_lines[policy] = n
                         pillar_doc["policies"].append(policy)
             grade_text = _column(cells, columns, "進捗状況")
             grade = key(grade_text) or None

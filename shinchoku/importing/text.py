@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from shinchoku.values import NotANumber, Quantity, parse
+from shinchoku.values import Quantity, parse
 
 _WS = re.compile(r"\s+")
 # Characters that end a sentence or a list entry; a page break after one of them is a real item boundary.
@@ -86,7 +86,9 @@ def parse_value(text: str) -> Value | None:
     try:
         # The number itself is read like any typed value; the unit and the qualifier are the report's own.
         number = parse(m.group("num") + (m.group("dec") or ""), allow_not_applicable=False).quantity
-    except NotANumber:  # too many digits: the caller reports "expected a number" with the line
+    except ValueError:
+        # NotANumber (too many digits), or a Quantity refusing its magnitude: never an error without a line,
+        # the caller reports "expected a number" where it wanted one.
         return None
     if number is None:  # pragma: no cover - the pattern requires digits
         return None

@@ -115,20 +115,63 @@ def tag_order(sequences: list[list[str]]) -> list[str]:
     return order
 
 
+def _refusal(exc: ValueError) -> str:
+    """The English text of a value or service refusal (``InputRejected.english``, else its message)."""
+    english = getattr(exc, "english", "")
+    return english if isinstance(english, str) and english else str(exc)
+
+
 class DocumentLoader:
     """Loads one validated document: ``load_plan`` first (the year hangs from the plan), then ``load_year``.
 
-    Call inside the municipality's scope and a transaction.
+    Call inside the municipality's scope and a transaction. A value or service that refuses what it is given
+    (any ValueError: a Quantity out of range, an input limit) is re-raised as DocumentError at the JSON path
+    being loaded (``where``), so the caller's transaction rolls back and the CLI says where.
     """
 
     def __init__(self, municipality: Municipality, document: Document) -> None:
         self.municipality = municipality
         self.doc = document
         self.fiscal_year = document["report"]["fiscal_year"]
+        self.where = "(document)"
 
     def load_plan(self) -> Plan:
+        self.where = "plan"
+        try:
+            return self._load_plan()
+        except DocumentError:
+            raise
+        except ValueError as exc:
+            raise DocumentError(self.where, _refusal(exc)) from exc
+
+    def _check_no_second_plan(self) -> None:
+        """Refuse a new plan that repeats the projects of a plan the municipality already has for those years.
+
+        A plan is found by its name, so a misread name (two cover lines swapped) would otherwise load a second
+        copy of every project beside the first.
+        """
+        plan_doc = self.doc["plan"]
+        names = {p["name"] for p in self.doc["projects"]}
+        overlapping = Plan.objects.filter(
+            municipality=self.municipality,
+            start_fiscal_year__lte=plan_doc["end_fiscal_year"],
+            end_fiscal_year__gte=plan_doc["start_fiscal_year"],
+        ).exclude(name=plan_doc["name"])
+        for other in overlapping:
+            shared = Project.objects.filter(plan=other, name__in=names).count()
+            if shared:
+                raise DocumentError(
+                    "plan.name",
+                    f"the name of a plan of {self.municipality.name}: {other.name!r} (fiscal years "
+                    f"{other.start_fiscal_year}-{other.end_fiscal_year}) already holds {shared} of this document's "
+                    f"{len(names)} projects, and a second plan {plan_doc['name']!r} with the same projects is refused",
+                )
+
+    def _load_plan(self) -> Plan:
         doc = self.doc
         plan_doc = doc["plan"]
+        if not Plan.objects.filter(municipality=self.municipality, name=plan_doc["name"]).exists():
+            self._check_no_second_plan()
         plan, created = Plan.objects.get_or_create(
             municipality=self.municipality,
             name=plan_doc["name"],
@@ -155,6 +198,14 @@ class DocumentLoader:
 
     def load_year(self, *, year: ReportingYear, new_report_state: str) -> LoadResult:
         """Everything below the plan; new reports start in ``new_report_state`` (the import service's choice)."""
+        try:
+            return self._load_year(year=year, new_report_state=new_report_state)
+        except DocumentError:
+            raise
+        except ValueError as exc:
+            raise DocumentError(self.where, _refusal(exc)) from exc
+
+    def _load_year(self, *, year: ReportingYear, new_report_state: str) -> LoadResult:
         self.year = year
         self.new_report_state = new_report_state
         self.result.year = year
@@ -165,6 +216,7 @@ class DocumentLoader:
         self._load_year_fields()
         self._preload_projects()
         for position, project_doc in enumerate(self.doc["projects"]):
+            self.where = f"projects[{position}]"
             self._load_project(position, project_doc)
         self._load_under_consideration()
         return self.result
@@ -175,6 +227,7 @@ class DocumentLoader:
         existing = {g.code: g for g in GradeDefinition.objects.filter(municipality=self.municipality)}
         self.grades: dict[str, GradeDefinition] = {}
         for position, grade_doc in enumerate(self.doc["grade_scale"]):
+            self.where = f"grade_scale[{position}]"
             values = {
                 "description": grade_doc["description"],
                 "position": position,
@@ -195,6 +248,7 @@ class DocumentLoader:
         sequences = [sorted(existing_tags, key=lambda n: existing_tags[n].position)]
         sequences += [p["tags"] for p in self.doc["projects"]]
         self.tags: dict[str, ProjectTag] = dict(existing_tags)
+        self.where = "projects"
         for position, name in enumerate(tag_order(sequences)):
             tag = self.tags.get(name)
             if tag is None:
@@ -216,7 +270,8 @@ class DocumentLoader:
     def _load_revisions(self) -> None:
         existing = {r.revised_on: r for r in PlanRevision.objects.filter(plan=self.plan)}
         self.revisions: dict[str, PlanRevision] = {f"{r.revised_on:%Y-%m}": r for r in existing.values()}
-        for revision_doc in self.doc["plan"]["revisions"]:
+        for i, revision_doc in enumerate(self.doc["plan"]["revisions"]):
+            self.where = f"plan.revisions[{i}]"
             revised_on = month_to_date(revision_doc["date"])
             assert revised_on is not None
             revision = existing.get(revised_on)
@@ -239,6 +294,7 @@ class DocumentLoader:
         self.pillars: dict[str, Pillar] = {}
         self.policies: dict[tuple[str, str], Policy] = {}
         for position, pillar_doc in enumerate(self.doc["pillars"]):
+            self.where = f"pillars[{position}]"
             pillar = pillars.get(pillar_doc["name"])
             if pillar is None:
                 pillar = Pillar.objects.create(plan=self.plan, name=pillar_doc["name"], position=position)
@@ -257,6 +313,7 @@ class DocumentLoader:
 
     def _load_year_fields(self) -> None:
         report_doc = self.doc["report"]
+        self.where = "report"
         values = {
             "title": report_doc["title"],
             "published_on": month_to_date(report_doc["published"]),
@@ -337,8 +394,11 @@ class DocumentLoader:
         existing_indicators = (
             {i.name: i for i in project.indicators.all()} if project.pk in self.preloaded else {}
         )
+        where = self.where
         for indicator_position, indicator_doc in enumerate(project_doc["indicators"]):
+            self.where = f"{where}.indicators[{indicator_position}]"
             self._load_indicator(project, existing_indicators, indicator_position, indicator_doc)
+        self.where = where
         self._load_project_report(project, project_doc)
 
     def _load_schedule(self, project: Project, project_doc: ProjectDoc) -> None:
@@ -492,6 +552,7 @@ class DocumentLoader:
         }
         kept: set[int] = set()
         for position, item in enumerate(self.doc["under_consideration"]):
+            self.where = f"under_consideration[{position}]"
             pillar = self.pillars[item["pillar"]]
             policy = self.policies[(pillar.name, item["policy"])] if item["policy"] else None
             values = {"policy": policy, "text": item["text"], "position": position}

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 import json
+import re
+from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -20,12 +22,20 @@ from shinchoku.values import Quantity
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 SCHEMA_V1_PATH = Path(__file__).with_name("schema_v1.json")
+# Characters no text of a document may hold, whatever the database: C0 controls other than tab and line feed
+# (PostgreSQL refuses NUL, SQLite stores it; the Word and Excel reports cannot hold any of them), DEL, the
+# non-characters U+FFFE/U+FFFF, and lone surrogates (a JSON "\ud800" escape: no UTF-8 encoding exists).
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_MESSAGE_LIMIT = 300
 
 
 class DocumentError(ValueError):
     """The document is not a valid shinchoku-report/2 (or /1) document; ``where`` is a JSON path like ``projects[3].grade``."""
 
     def __init__(self, where: str, message: str) -> None:
+        # A schema message quotes the offending value, which may be 100,000 characters long.
+        if len(message) > _MESSAGE_LIMIT:
+            message = message[: _MESSAGE_LIMIT - 1] + "…"
         super().__init__(f"{where}: {message}")
         self.where = where
         self.message = message
@@ -54,6 +64,37 @@ def _check_schema(document: Any, against: dict[str, Any]) -> None:
     if errors:
         error = errors[0]
         raise DocumentError(_path(error.absolute_path), error.message)
+
+
+def _strings(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every string of a (schema-valid, so shallow) document with its path; object keys count as strings."""
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            yield (*path, k), k
+            yield from _strings(v, (*path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _strings(v, (*path, i))
+
+
+def _check_characters(document: Any) -> None:
+    for path, text in _strings(document):
+        bad = FORBIDDEN_CHARACTERS.search(text)
+        if bad:
+            raise DocumentError(
+                _path(path),
+                f"expected text without control characters, found {bad.group()!r} at character {bad.start() + 1}",
+            )
+
+
+def _check_unique(where: str, names: list[Any], what: str) -> None:
+    seen: set[Any] = set()
+    for i, name in enumerate(names):
+        if name in seen:
+            raise DocumentError(f"{where}[{i}]", f"{what} {name!r} appears twice")
+        seen.add(name)
 
 
 def _plain(number: Any, where: str) -> str:
@@ -99,6 +140,34 @@ def validate_document(document: Any) -> Document:
         _check_schema(document, schema_v1())
         document = upgrade_v1(document)
     _check_schema(document, schema())
+    _check_characters(document)
+    _check_structure(document)
+    return document  # type: ignore[no-any-return]
+
+
+def _check_structure(document: Any) -> None:
+    """What the schema cannot say: each name once where the database keys by it, and every reference known."""
+    plan = document["plan"]
+    if plan["start_fiscal_year"] > plan["end_fiscal_year"]:
+        raise DocumentError("plan.end_fiscal_year", f"the plan ends before it starts ({plan['start_fiscal_year']})")
+    _check_unique("grade_scale", [g["code"] for g in document["grade_scale"]], "grade")
+    _check_unique("plan.revisions", [r["date"] for r in plan["revisions"]], "revision")
+    _check_unique("pillars", [p["name"] for p in document["pillars"]], "pillar")
+    for i, pillar in enumerate(document["pillars"]):
+        _check_unique(f"pillars[{i}].policies", pillar["policies"], "policy")
+    _check_unique(
+        "under_consideration", [(u["pillar"], u["title"]) for u in document["under_consideration"]],
+        "policy under consideration (pillar, title)",
+    )
+    for i, project in enumerate(document["projects"]):
+        _check_unique(f"projects[{i}].departments", project["departments"], "department")
+        _check_unique(f"projects[{i}].tags", project["tags"], "tag")
+        for j, indicator in enumerate(project["indicators"]):
+            _check_unique(
+                f"projects[{i}].indicators[{j}].target_history",
+                [(h["fiscal_year"], h["revision"]) for h in indicator.get("target_history", [])],
+                "target (fiscal year, revision)",
+            )
 
     pillars = {p["name"]: set(p["policies"]) for p in document["pillars"]}
     grades = {g["code"] for g in document["grade_scale"]}
@@ -131,7 +200,6 @@ def validate_document(document: Any) -> Document:
                     )
     for i, item in enumerate(document["under_consideration"]):
         _check_pillar_policy(f"under_consideration[{i}]", item["pillar"], item["policy"], pillars)
-    return document  # type: ignore[no-any-return]
 
 
 def _check_pillar_policy(where: str, pillar: str, policy: str | None, pillars: dict[str, set[str]]) -> None:
