@@ -146,7 +146,10 @@ def notify(
                   if actor is None or u.pk != actor.pk]
     if not recipients:
         return []
-    municipality = Municipality.objects.get(pk=municipality_id)
+    # Through the foreign keys (the unscoped base manager): the scope may hold the id or the Municipality.
+    plan = report.project.plan if report is not None else year.plan if year is not None else None
+    assert plan is not None and plan.municipality_id == municipality_id
+    municipality = plan.municipality
     subject = _subject(kind=kind, fiscal_year=fiscal_year, report=report)
     link = _link(kind=kind, municipality_id=municipality_id, fiscal_year=fiscal_year, report=report)
     now = timezone.now()
