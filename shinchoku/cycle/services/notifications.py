@@ -174,13 +174,13 @@ def notify(
                          report=report)
         mail_send(subject=subject, body=body, recipients=[user.email])
         mailed.append(user)
-    # On the year, not the report: the report's own history is its workflow and its fields.
+    # On the year and not the project: a report's and a project's history are what changed in them.
     target = report.reporting_year if report is not None else year
     assert target is not None
     audit_record(
         municipality=municipality_id, by=by, action="notification.sent", obj=target,
-        project=report.project_id if report is not None else None,
-        after={"kind": kind, "recipients": [u.get_username() for u in recipients],
+        after={"kind": kind, **({"project": report.project.name} if report is not None else {}),
+               "recipients": [u.get_username() for u in recipients],
                "mailed": [u.get_username() for u in mailed]},
     )
     return notifications

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from shinchoku.cycle.models import NotificationPreference
 from shinchoku.cycle.selectors import notifications_of
-from shinchoku.cycle.services.notifications import notification_email_set, notifications_mark_read
+from shinchoku.cycle.services import notification_email_set, notifications_mark_read
 from shinchoku.tenancy.models import Membership, Municipality
 
 
