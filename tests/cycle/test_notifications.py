@@ -77,10 +77,10 @@ def test_it_tells_hq_of_a_submission(online: ProjectReport, bob: Any, kashiwazak
     assert list(told()) == ["dave"]
     (notification,) = told()["dave"]
     assert notification.kind == NotificationKind.SUBMITTED and notification.is_unread
-    assert notification.subject == f"【進捗】{ONLINE}の報告が提出されました（令和5（2023）年度）"
+    assert notification.subject == f"{ONLINE}の報告が提出されました（令和5（2023）年度）"
     assert notification.link == f"/{kashiwazaki.pk}/2023/projects/{online.project_id}/review/"
     (message,) = mail.outbox
-    assert message.to == ["dave@example.org"] and message.subject == notification.subject
+    assert message.to == ["dave@example.org"] and message.subject == "【進捗】" + notification.subject
     assert f"{settings.SITE_URL.rstrip('/')}/{kashiwazaki.pk}/2023/projects/{online.project_id}/review/" in message.body
     assert f"日付：{wareki.format_date(timezone.localdate())}" in message.body
     assert "柏崎市の令和5（2023）年度の進行管理で" in message.body and "操作した人：bob" in message.body
@@ -99,7 +99,7 @@ def test_it_tells_the_department_of_a_return_with_the_comment(submitted: Project
 
 def test_it_tells_the_department_of_an_approval(approved: ProjectReport) -> None:
     assert list(told(NotificationKind.APPROVED)) == ["bob"]
-    assert told(NotificationKind.APPROVED)["bob"][0].subject == f"【進捗】{ONLINE}の報告が承認されました（令和5（2023）年度）"
+    assert told(NotificationKind.APPROVED)["bob"][0].subject == f"{ONLINE}の報告が承認されました（令和5（2023）年度）"
 
 
 def test_it_tells_the_department_of_a_reopening_with_the_reason(approved: ProjectReport, alice: Any) -> None:

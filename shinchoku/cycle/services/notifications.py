@@ -32,19 +32,22 @@ User = get_user_model()
 
 
 
+MAIL_SUBJECT_PREFIX = "【進捗】"
+
+
 @dataclass(frozen=True)
 class _Event:
-    verb: str  # 〜されました
+    happened: str  # what happened to the report or year, in the passive
     comment_label: str = ""  # the heading of the comment in the mail, when the kind carries one
 
 
 EVENTS: dict[str, _Event] = {
-    NotificationKind.SUBMITTED: _Event("提出"),
-    NotificationKind.RETURNED: _Event("差戻し", "差戻しの理由"),
-    NotificationKind.APPROVED: _Event("承認", "情報化推進本部のコメント"),
-    NotificationKind.REOPENED: _Event("再開", "再開の理由"),
-    NotificationKind.YEAR_REOPENED: _Event("再開", "再開の理由"),
-    NotificationKind.PUBLISHED: _Event("公表"),
+    NotificationKind.SUBMITTED: _Event("提出されました"),
+    NotificationKind.RETURNED: _Event("差し戻されました", "差戻しの理由"),
+    NotificationKind.APPROVED: _Event("承認されました", "情報化推進本部のコメント"),
+    NotificationKind.REOPENED: _Event("再開されました", "再開の理由"),
+    NotificationKind.YEAR_REOPENED: _Event("再開されました", "再開の理由"),
+    NotificationKind.PUBLISHED: _Event("公表されました"),
 }
 
 
@@ -70,10 +73,10 @@ def _subject(*, kind: str, fiscal_year: int, report: ProjectReport | None) -> st
     year = wareki.format_fiscal_year(fiscal_year)
     event = EVENTS[kind]
     if report is not None:
-        return f"【進捗】{report.project.name}の報告が{event.verb}されました（{year}）"
+        return f"{report.project.name}の報告が{event.happened}（{year}）"
     if kind == NotificationKind.PUBLISHED:
-        return f"【進捗】{year}の進行管理報告書が公表されました"
-    return f"【進捗】{year}の進行管理が再開されました"
+        return f"{year}の進行管理報告書が公表されました"
+    return f"{year}の進行管理が再開されました"
 
 
 def _link(*, kind: str, municipality_id: int, fiscal_year: int, report: ProjectReport | None) -> str:
@@ -100,7 +103,7 @@ def mail_body(
     if report is not None:
         lines += [
             f"{municipality.name}の{wareki.format_fiscal_year(fiscal_year)}の進行管理で、"
-            f"次の個別事業計画の報告が{event.verb}されました。",
+            f"次の個別事業計画の報告が{event.happened}。",
             "",
             f"個別事業計画：{report.project.name}",
         ]
@@ -172,7 +175,7 @@ def notify(
             continue
         body = mail_body(notification=notification, municipality=municipality, fiscal_year=fiscal_year, by=by,
                          report=report)
-        mail_send(subject=subject, body=body, recipients=[user.email])
+        mail_send(subject=MAIL_SUBJECT_PREFIX + subject, body=body, recipients=[user.email])
         mailed.append(user)
     # On the year and not the project: a report's and a project's history are what changed in them.
     target = report.reporting_year if report is not None else year
