@@ -12,6 +12,7 @@ from django_scopes import scope, scopes_disabled
 
 from shinchoku import wareki
 from shinchoku.cycle.models import AuditEntry, Notification, NotificationKind
+from shinchoku.cycle.selectors import audit_label
 from shinchoku.cycle.services import (
     IncompleteReport,
     report_approve,
@@ -136,6 +137,7 @@ def test_it_tells_everyone_of_the_municipality_of_a_publication(published: Repor
     assert mail.outbox[0].subject == "【進捗】令和5（2023）年度の進行管理報告書が公表されました"
     with scope(municipality=published.municipality_id):
         (entry,) = [e for e in AuditEntry.objects.filter(action="notification.sent") if e.after["kind"] == "published"]
+    assert audit_label(entry.action) == "通知を送信"
     assert entry.after == {"kind": "published", "recipients": ["bob", "frank", "dave", "erin"],
                            "mailed": ["bob", "frank", "dave", "erin"]}
 
