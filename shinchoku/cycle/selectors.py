@@ -252,6 +252,7 @@ AUDIT_LABELS: dict[str, str] = {
     "import.report.replaced": "取込みで報告を差替え",
     "import.file.loaded": "ファイルを取込み",
     "import.refused": "取込みを拒否（年度の状態）",
+    "workbook.imported": "年度報告シートを取込み",
     "plan.project.discontinued": "個別事業計画を終了",
     "plan.indicator.target.updated": "目標値を変更",
     "plan.indicator.created": "目標指標を追加",

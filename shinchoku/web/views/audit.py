@@ -15,7 +15,7 @@ from shinchoku.web.views._common import authorize, municipality_or_404, page
 PAGE_SIZE = 50
 PREFIXES: dict[str, str] = {
     "": "すべて", "report.": "報告", "year.": "年度（進行管理・公表）", "import.": "取込み", "plan.": "計画",
-    "cycle.": "評価基準", "tenancy.": "部署",
+    "cycle.": "評価基準", "tenancy.": "部署", "workbook.": "年度報告シート",
 }
 
 

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from shinchoku.interchange.management.commands._output import acting_user, fail
+from shinchoku.workbooks.services import WorkbookInvalid, workbook_import
+
+
+class Command(BaseCommand):
+    help = "Import a filled-in department workbook (年度報告シート): all sheets or nothing."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path, help="the .xlsx file exported by export-workbook")
+        parser.add_argument("--as", dest="as_user", metavar="LOGIN", help="act as this user (checked like the web)")
+        parser.add_argument("--dry-run", action="store_true", help="validate and list the changes; save nothing")
+
+    def handle(self, *args: Any, path: Path, as_user: str | None, dry_run: bool, **options: Any) -> None:
+        by = acting_user(self, as_user)
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            fail(self, f"{path}: {exc.strerror}")
+            return
+        try:
+            result = workbook_import(content=content, by=by, file_name=path.name, dry_run=dry_run)
+        except WorkbookInvalid as exc:
+            for english, _ in exc.errors[:-1]:
+                self.stderr.write(f"error: {path.name}: {english}")
+            fail(self, f"{path.name}: {exc.errors[-1][0]}")
+            return
+        head = f"{result.municipality.name} / fiscal year {result.fiscal_year}: "
+        if not result.changed:
+            self.stdout.write(head + "no changes")
+            return
+        for change in result.changes:
+            self.stdout.write(f"  {change.sheet}: {change.label}: {change.before!r} → {change.after!r}")
+        verb = "would change" if dry_run else "changed"
+        self.stdout.write(head + f"{verb} {len(result.reports_changed)} report(s), {len(result.changes)} field(s)"
+                          + (" (dry run: nothing saved)" if dry_run else ""))
