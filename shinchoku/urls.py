@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
+from shinchoku.web.views import notifications
 from shinchoku.web.views.home import home
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -17,6 +18,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Django's views: the password validators of settings apply, and the session stays valid afterwards.
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # The user's own notifications, across their municipalities (the request is scoped to all of them).
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.notifications_read, name="notifications_read"),
+    path("notifications/settings/", notifications.notification_settings, name="notification_settings"),
     path("", home, name="home"),
 ]
 

@@ -187,3 +187,60 @@ class EvaluationThresholds(models.Model):
 
     def __str__(self) -> str:
         return f"A≥{self.a_min}% B≥{self.b_min}% C≥{self.c_min}%"
+
+
+class NotificationKind(models.TextChoices):
+    SUBMITTED = "submitted", "提出"
+    RETURNED = "returned", "差戻し"
+    APPROVED = "approved", "承認"
+    REOPENED = "reopened", "再開"
+    YEAR_REOPENED = "year_reopened", "年度の再開"
+    PUBLISHED = "published", "公表"
+
+
+class Notification(models.Model):
+    """One in-app notice to one user of one municipality, written by the transition that caused it."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField("種類", max_length=16, choices=NotificationKind.choices)
+    subject = models.CharField("件名", max_length=300)
+    # The return's comment or the reopening's reason, shown as it was written.
+    comment = models.TextField("コメント", blank=True, default="")
+    # A path inside the app; the e-mail makes it absolute with settings.SITE_URL.
+    link = models.CharField("リンク", max_length=300, blank=True, default="")
+    created_at = models.DateTimeField("通知日時", default=timezone.now)
+    read_at = models.DateTimeField("既読日時", null=True, blank=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "通知"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.subject}"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+
+class NotificationPreference(models.Model):
+    """Whether a user wants notifications by e-mail in a municipality; no row means yes (the in-app list stays)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences")
+    email = models.BooleanField("通知をメールでも受け取る", default=True)
+
+    objects = ScopedManager(municipality="municipality")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "通知の設定"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "municipality"], name="notification_preference_unique_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} / {self.municipality_id}: {'メール' if self.email else 'メールなし'}"

@@ -17,7 +17,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from shinchoku.cycle.evaluation import achievement_rate
-from shinchoku.cycle.models import AuditEntry, ItemEvaluation, ReportTransition
+from shinchoku.cycle.models import AuditEntry, ItemEvaluation, Notification, ReportTransition
 from shinchoku.cycle.workflow import TRANSITIONS
 from shinchoku.permissions import editable_department_ids, sees_all_projects
 from shinchoku.plans.models import (
@@ -273,6 +273,8 @@ AUDIT_LABELS: dict[str, str] = {
     "tenancy.department.created": "部署を追加",
     "tenancy.department.updated": "部署を更新",
     "cycle.thresholds.updated": "評価基準を変更",
+    "notification.sent": "通知を送信",
+    "notification.preference.updated": "通知メールの設定を変更",
 }
 
 
@@ -438,3 +440,16 @@ def dashboard(*, municipality: Municipality, fiscal_year: int) -> Dashboard:
         kpi_series=series,
         non_b=non_b,
     )
+
+
+# -- notifications -----------------------------------------------------------------------------------------------
+
+
+def notifications_unread_count(*, user: Any) -> int:
+    """The user's unread notifications in the current scope (one query)."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notifications_of(*, user: Any, limit: int = 200) -> list[Notification]:
+    """The user's notifications in the current scope, newest first (one query)."""
+    return list(Notification.objects.filter(user=user).select_related("municipality").order_by("-created_at", "-pk")[:limit])

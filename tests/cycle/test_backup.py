@@ -41,6 +41,7 @@ from shinchoku.cycle.services import (
     thresholds_set,
 )
 from shinchoku.cycle.services.imports import year_import
+from shinchoku.cycle.services.notifications import notification_email_set
 from shinchoku.interchange.document import Document
 from shinchoku.plans.models import Plan, ReportingYear
 from shinchoku.tenancy.models import Municipality
@@ -88,6 +89,7 @@ def rich(  # type: ignore[no-untyped-def]
     report_approve(report=approved, by=dave, final_grade=b, comment="承認します。")
     returned = report_submit(report=complete(ai_rpa, bob), by=bob)
     report_return(report=returned, by=dave, comment="成果の数値を追記してください。")
+    notification_email_set(user=frank, municipality=kashiwazaki, email=False)
     complete(denshi, frank, results=["下書きです。"])
     thresholds_set(municipality=kashiwazaki, a_min=Decimal("120.0"), b_min=Decimal("85.5"), c_min=Decimal("50"), by=alice)
     revision = plan_revision_create(plan=plan, revised_on=dt.date(2024, 11, 1), description="目標値を見直しました。", by=alice)

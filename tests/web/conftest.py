@@ -211,7 +211,8 @@ def make_user(db: None) -> MakeUser:
             if user is None:
                 last, _, first = full_name.partition(" ")
                 user = user_model.objects.create_user(
-                    username=username, password=PASSWORD, last_name=last, first_name=first
+                    username=username, password=PASSWORD, last_name=last, first_name=first,
+                    email=f"{username}@example.org",
                 )
             membership = Membership.objects.create(user=user, municipality=municipality, role=role)
             if departments:

@@ -94,11 +94,11 @@ def test_it_costs_a_constant_number_of_queries(
     client = login(alice)
     url = f"/{city.pk}/2024/cycle/"
     client.get(url)
-    # 12: the page also lists the year's publication versions (one query).
-    with django_assert_num_queries(11):
+    # The page also lists the year's publication versions (one query); the header counts unread notifications (one).
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
     grow_city(5)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert "追加事業4" in client.get(url).content.decode()
 
 

@@ -44,10 +44,10 @@ def test_it_costs_a_constant_number_of_queries(
     client = login(alice)
     url = f"/{city.pk}/2023/"
     client.get(url)  # warm the session
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         assert client.get(url).status_code == 200
     grow_city(6)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         html = client.get(url).content.decode()
     assert "追加事業5" in html
 

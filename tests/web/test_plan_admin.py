@@ -173,8 +173,8 @@ def test_it_costs_a_constant_number_of_queries(
 ) -> None:
     client = login(alice)
     client.get(url(city))
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         assert client.get(url(city)).status_code == 200
     grow_city(5)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         assert "追加事業4" in client.get(url(city)).content.decode()

@@ -51,10 +51,10 @@ def test_it_costs_a_constant_number_of_queries(
     client = login(alice)
     url = f"/{city.pk}/2023/projects/"
     client.get(url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
     grow_city(5)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert "追加事業4" in client.get(url).content.decode()
 
 

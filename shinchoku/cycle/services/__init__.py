@@ -16,6 +16,7 @@ from shinchoku.cycle.errors import (
     TransitionNotAllowed,
     YearLocked,
 )
+from shinchoku.cycle.services.notifications import notification_email_set, notifications_mark_read
 from shinchoku.cycle.services.plan import (
     department_create,
     department_update,
@@ -75,6 +76,8 @@ __all__ = [
     "department_update",
     "indicator_create",
     "indicator_update",
+    "notification_email_set",
+    "notifications_mark_read",
     "plan_indicator_target_set",
     "plan_revision_create",
     "progress_report_update",

@@ -18,10 +18,12 @@ from shinchoku.cycle.errors import (
 from shinchoku.cycle.models import (
     ItemEvaluation,
     ItemKind,
+    NotificationKind,
     ReportTransition,
 )
 from shinchoku.cycle.services._audit import _actor, audit_record
 from shinchoku.cycle.services.evaluate import ensure_items
+from shinchoku.cycle.services.notifications import notify
 from shinchoku.cycle.services.report import (
     bump_version,
     check_grade,
@@ -97,6 +99,12 @@ def _apply(
     return report
 
 
+def _tell(kind: str, *, report: ProjectReport, by: Any, municipality_id: int, comment: str = "") -> ProjectReport:
+    notify(kind=kind, municipality_id=municipality_id, fiscal_year=report.fiscal_year, by=by, report=report,
+           comment=comment)
+    return report
+
+
 def report_submit(*, report: ProjectReport, by: Any, comment: str = "") -> ProjectReport:
     """draft|returned → submitted. Refused with IncompleteReport (listing what is missing) unless complete."""
     with report_scope(report) as municipality_id:
@@ -124,7 +132,8 @@ def report_submit(*, report: ProjectReport, by: Any, comment: str = "") -> Proje
         )
         if missing:
             raise IncompleteReport(missing)
-        return _apply(SUBMIT, report=current, by=by, municipality_id=municipality_id, comment=comment)
+        _apply(SUBMIT, report=current, by=by, municipality_id=municipality_id, comment=comment)
+        return _tell(NotificationKind.SUBMITTED, report=current, by=by, municipality_id=municipality_id)
 
 
 def report_return(
@@ -137,7 +146,7 @@ def report_return(
         comment = inputs.clean_text(comment, field="report.comment")
         check_transition(RETURN, report=current, user=by, comment=comment)
         current.hq_comment = comment.strip()
-        return _apply(
+        _apply(
             RETURN,
             report=current,
             by=by,
@@ -145,6 +154,8 @@ def report_return(
             comment=comment,
             fields=["hq_comment"],
         )
+        return _tell(NotificationKind.RETURNED, report=current, by=by, municipality_id=municipality_id,
+                     comment=comment)
 
 
 def report_approve(
@@ -213,7 +224,7 @@ def report_approve(
         current.grade = final_grade
         current.rationale = rationale.strip()
         current.hq_comment = comment.strip() or current.hq_comment
-        return _apply(
+        _apply(
             APPROVE,
             report=current,
             by=by,
@@ -227,6 +238,8 @@ def report_approve(
                 "rationale": current.rationale,
             },
         )
+        return _tell(NotificationKind.APPROVED, report=current, by=by, municipality_id=municipality_id,
+                     comment=comment)
 
 
 def report_reopen(*, report: ProjectReport, by: Any, comment: str) -> ProjectReport:
@@ -242,4 +255,6 @@ def report_reopen(*, report: ProjectReport, by: Any, comment: str) -> ProjectRep
             year_reopen_locked(year=current.reporting_year, by=by, comment=comment, reopened_report=current)
         elif current.reporting_year.is_locked:
             raise TransitionNotAllowed("取り込んだ年度の報告は、進行管理を開始してから再開してください。")
-        return _apply(REOPEN, report=current, by=by, municipality_id=municipality_id, comment=comment)
+        _apply(REOPEN, report=current, by=by, municipality_id=municipality_id, comment=comment)
+        return _tell(NotificationKind.REOPENED, report=current, by=by, municipality_id=municipality_id,
+                     comment=comment)

@@ -21,8 +21,10 @@ from shinchoku.cycle.errors import (
     TransitionNotAllowed,
     input_refusals,
 )
+from shinchoku.cycle.models import NotificationKind
 from shinchoku.cycle.services._audit import _actor, audit_record
 from shinchoku.cycle.services.evaluate import evaluate_reports
+from shinchoku.cycle.services.notifications import notify
 from shinchoku.cycle.services.publication import publication_freeze
 from shinchoku.cycle.workflow import (
     NEW,
@@ -240,6 +242,8 @@ def reporting_year_publish(*, year: ReportingYear, by: Any) -> Publication:
             after={"version": publication.version, "content_hash": publication.content_hash,
                    "reports_published": len(reports)},
         )
+        notify(kind=NotificationKind.PUBLISHED, municipality_id=current.plan.municipality_id,
+               fiscal_year=current.fiscal_year, by=by, year=current)
         year.refresh_from_db()
         return publication
 
@@ -261,5 +265,8 @@ def reporting_year_reopen(*, year: ReportingYear, by: Any, comment: str) -> Repo
         current = year_lock(plan=year.plan, fiscal_year=year.fiscal_year)
         assert current is not None
         year_reopen_locked(year=current, by=by, comment=comment)
+        # Here, not in year_reopen_locked: a report's reopening tells its own department instead.
+        notify(kind=NotificationKind.YEAR_REOPENED, municipality_id=current.plan.municipality_id,
+               fiscal_year=current.fiscal_year, by=by, year=current, comment=comment)
         year.refresh_from_db()
         return current
