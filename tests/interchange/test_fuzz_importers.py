@@ -28,9 +28,9 @@ from tests.interchange.test_precision import to_v1_text
 
 SEED_PATH = Path(__file__).parent.parent / "fixtures" / "seed_kashiwazaki_fy2023.txt"
 FUZZ_SEED = 8
-# Per importer and starting database; about 60 s in all on SQLite with both importers.
-TEXT_CASES = 40
-JSON_CASES = 50
+# Per importer and starting database (150 cases per importer): about 40 s in all on SQLite.
+TEXT_CASES = 75
+JSON_CASES = 75
 
 
 def _failures(tally: Tally) -> list[str]:
