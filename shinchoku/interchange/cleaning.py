@@ -19,6 +19,7 @@ from typing import Any
 from shinchoku import inputs
 from shinchoku.inputs import InputRejected
 from shinchoku.interchange.document import Document
+from shinchoku.interchange.validation import DocumentError
 from shinchoku.values import Quantity
 
 
@@ -27,6 +28,10 @@ def _at(where: str, clean: Callable[[], Any]) -> Any:
         return clean()
     except InputRejected as exc:
         raise exc.at(where) from exc
+    except ValueError as exc:
+        # Any other refusal of a value (a Quantity's own ValueError) still names where it is.
+        english = getattr(exc, "english", "")
+        raise DocumentError(where, english if isinstance(english, str) and english else str(exc)) from exc
 
 
 def _text(value: Any, field: str, where: str) -> Any:
