@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "shinchoku.documents",
     "shinchoku.web",
     "shinchoku.backup",
+    "shinchoku.public",
 ]
 
 MIDDLEWARE = [
