@@ -93,6 +93,17 @@ class InvalidActualValue(CycleError):
         super().__init__(" ".join(errors.values()))
 
 
+class InvalidTargets(CycleError):
+    """Some years of a targets submission were refused; ``errors`` maps fiscal year → the refusal."""
+
+    def __init__(self, errors: dict[int, CycleError]) -> None:
+        self.errors = errors
+        super().__init__(
+            " ".join(exc.message for exc in errors.values()),
+            english="; ".join(f"{fy}: {exc.english or exc.message}" for fy, exc in sorted(errors.items())),
+        )
+
+
 class InvalidInput(CycleError):
     """A plan-editing input is not acceptable; ``field`` names the form field when there is one."""
 

@@ -223,3 +223,47 @@ def test_it_refuses_a_save_over_someone_elses_change(
     with scope(municipality=city):
         indicator.refresh_from_db()
     assert (indicator.unit, indicator.note) == ("人", "他の人の注記")
+
+
+def test_it_refuses_targets_saved_over_someone_elses_target_change(
+    login: Login, alice: AbstractBaseUser, city: Municipality, indicator: Indicator, revision: PlanRevision
+) -> None:
+    import re
+
+    from shinchoku.cycle.services.plan import plan_indicator_targets_set
+
+    client = login(alice)
+    page_html = client.get(url(city, indicator)).content.decode()
+    seen = re.search(r'name="targets_seen" value="([0-9a-f]+)"', page_html)
+    assert seen
+    with scope(municipality=city):
+        plan_indicator_targets_set(indicator=indicator, targets={2025: "17000"}, revision=revision, by=alice)
+    response = client.post(url(city, indicator), {**targets(revision, fy2024="16000"), "targets_seen": seen.group(1)})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "編集中に他の人がこの目標指標の目標値を更新したため、保存していません" in html
+    assert 'value="16000"' in html  # what the user typed is kept
+    assert target_rows(city, indicator, 2024) == [(Decimal("15000"), None)]
+    fresh = re.search(r'name="targets_seen" value="([0-9a-f]+)"', html)
+    assert fresh and fresh.group(1) != seen.group(1)  # saving again is a deliberate overwrite
+    again = client.post(
+        url(city, indicator), {**targets(revision, fy2024="16000", fy2025="17000"), "targets_seen": fresh.group(1)}
+    )
+    assert again.status_code == 302
+    assert (Decimal("16000"), "2023-12") in target_rows(city, indicator, 2024)
+
+
+def test_the_targets_service_keeps_no_year_when_one_is_refused(
+    alice: AbstractBaseUser, city: Municipality, indicator: Indicator, revision: PlanRevision
+) -> None:
+    from shinchoku.cycle.errors import InvalidTargets
+    from shinchoku.cycle.services.plan import plan_indicator_targets_set
+
+    with scope(municipality=city), pytest.raises(InvalidTargets) as refused:
+        plan_indicator_targets_set(
+            indicator=indicator, targets={2024: "16000", 2025: "約100"}, revision=revision, by=alice
+        )
+    assert set(refused.value.errors) == {2025}
+    assert "2025" in refused.value.english
+    assert target_rows(city, indicator, 2024) == [(Decimal("15000"), None)]
+    assert not audit(city, "plan.indicator.target.updated")

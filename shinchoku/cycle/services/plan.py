@@ -15,8 +15,21 @@ from django.db.models import Max
 from django_scopes import scope
 
 from shinchoku import inputs, wareki
-from shinchoku.cycle.concurrency import check_unchanged, indicator_state, project_state, schedule_state
-from shinchoku.cycle.errors import InvalidInput, NotPermitted, YearLocked, input_refusals
+from shinchoku.cycle.concurrency import (
+    check_unchanged,
+    indicator_state,
+    project_state,
+    schedule_state,
+    targets_state,
+)
+from shinchoku.cycle.errors import (
+    CycleError,
+    InvalidInput,
+    InvalidTargets,
+    NotPermitted,
+    YearLocked,
+    input_refusals,
+)
 from shinchoku.cycle.models import EvaluationThresholds
 from shinchoku.cycle.services._audit import audit_record
 from shinchoku.cycle.services.evaluate import evaluate_report, evaluate_reports
@@ -168,6 +181,38 @@ def plan_indicator_target_set(
             if evaluate_report(report, municipality_id=plan.municipality_id):
                 report.save(update_fields=["suggested_grade"])
         return row
+
+
+def plan_indicator_targets_set(
+    *,
+    indicator: Indicator,
+    targets: Mapping[int, str],
+    revision: PlanRevision | None,
+    by: Any,
+    seen: str | None = None,
+) -> int:
+    """Set several years' targets at once, as the targets form submits them: all of them or none.
+
+    Each year goes through :func:`plan_indicator_target_set` (the same rules as one year alone); every
+    refused year is reported together, so the user fixes the form once, and nothing of the submission is
+    kept. ``seen`` is the edit token of the targets the form was loaded with: a form older than someone
+    else's save is refused instead of overwriting it. Returns how many years were submitted.
+    """
+    plan = indicator.project.plan
+    with _editing(plan.municipality_id, by, plan):
+        check_unchanged(seen=seen, state=targets_state(indicator), what="この目標指標の目標値")
+        errors: dict[int, CycleError] = {}
+        for fiscal_year, value in targets.items():
+            try:
+                with transaction.atomic():
+                    plan_indicator_target_set(
+                        indicator=indicator, fiscal_year=fiscal_year, value=value, revision=revision, by=by
+                    )
+            except CycleError as exc:
+                errors[fiscal_year] = exc
+        if errors:
+            raise InvalidTargets(errors)
+        return len(targets)
 
 
 def plan_revision_create(*, plan: Plan, revised_on: dt.date, description: str, by: Any) -> PlanRevision:

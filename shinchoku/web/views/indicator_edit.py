@@ -11,13 +11,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from shinchoku.cycle.concurrency import edit_token, indicator_state
-from shinchoku.cycle.services import CycleError, indicator_create, indicator_update, plan_indicator_target_set
+from shinchoku.cycle.concurrency import EditConflict, edit_token, indicator_state, targets_state
+from shinchoku.cycle.errors import InvalidTargets
+from shinchoku.cycle.services import CycleError, indicator_create, indicator_update
+from shinchoku.cycle.services.plan import plan_indicator_targets_set
 from shinchoku.permissions import Action, can
 from shinchoku.plans.models import (
     Direction,
@@ -42,10 +43,6 @@ from shinchoku.web.views._common import (
     seen_token,
 )
 from shinchoku.web.views.project_edit import plan_project_or_404, service_error
-
-
-class _Rollback(Exception):
-    """Raised inside the targets transaction when one year was refused: nothing of the submission is kept."""
 
 
 def _indicator_or_404(plan: Plan, indicator_id: int) -> Indicator:
@@ -103,6 +100,7 @@ def _render(
             history=[{"value": row, "superseded": current.get(row.fiscal_year) != row} for row in rows],
         )
     seen = extra.pop("seen", None)
+    targets_seen = extra.pop("targets_seen", None)
     context.update(extra)
     return page(
         request,
@@ -123,6 +121,7 @@ def _render(
         directions=Direction.choices,
         can_edit=can(request.user, Action.EDIT_PLAN, plan),
         seen=seen or (edit_token(indicator_state(indicator)) if indicator else ""),
+        targets_seen=targets_seen or (edit_token(targets_state(indicator)) if indicator else ""),
         **context,
     )
 
@@ -180,6 +179,7 @@ def _save_targets(
     revisions = list(PlanRevision.objects.filter(plan=plan).order_by("revised_on"))
     _, current = _target_rows(indicator)
     errors: dict[str, str] = {}
+    conflict = False
     revision = None
     try:
         revision = data.chosen_revision(revisions)
@@ -191,23 +191,22 @@ def _save_targets(
         return redirect("web:indicator_edit", municipality.pk, fiscal_year, indicator.pk)
     if not errors:
         try:
-            with transaction.atomic():
-                for fy, text in changes.items():
-                    try:
-                        plan_indicator_target_set(
-                            indicator=indicator, fiscal_year=fy, value=text, revision=revision, by=request.user
-                        )
-                    except CycleError as exc:
-                        field = getattr(exc, "field", "")
-                        errors["revision" if field == "revision" else f"target-{fy}"] = exc.message
-                if errors:
-                    raise _Rollback
-        except _Rollback:
-            pass
+            plan_indicator_targets_set(
+                indicator=indicator, targets=changes, revision=revision, by=request.user,
+                seen=request.POST.get("targets_seen") or None,
+            )
+        except InvalidTargets as exc:
+            for fy, refusal in exc.errors.items():
+                errors["revision" if refusal.field == "revision" else f"target-{fy}"] = refusal.message
+        except EditConflict as exc:
+            errors["seen"] = exc.message
+            conflict = True
     if errors:
         return _render(request, municipality, fiscal_year, plan, project=project, indicator=indicator,
-                       data=IndicatorFormData.from_indicator(indicator), status=400, targets=data,
-                       target_errors=errors)
+                       data=IndicatorFormData.from_indicator(indicator), status=409 if conflict else 400,
+                       targets=data, target_errors=errors,
+                       # After a conflict the form carries the current token: saving again is deliberate.
+                       targets_seen=None if conflict else request.POST.get("targets_seen"))
     label = f"{revision.revised_on.year}年{revision.revised_on.month}月の改定" if revision else "策定時の値"
     messages.success(request, f"目標値を{len(changes)}件変更しました（{label}として記録）。以前の値は履歴に残っています。")
     return redirect("web:indicator_edit", municipality.pk, fiscal_year, indicator.pk)
