@@ -13,6 +13,7 @@ from shinchoku.web.views import (
     plan_admin,
     plan_cycle,
     plan_order,
+    plan_structure,
     project_edit,
     projects,
     report_form,
@@ -65,6 +66,11 @@ urlpatterns = [
     path("<int:fiscal_year>/projects/<int:project_id>/reopen/", plan_cycle.report_reopen_view, name="report_reopen"),
     # 計画の管理: 区分, 並び順, スケジュール (DX staff edit; HQ and viewers read the schedule)
     path("<int:fiscal_year>/plan/tags/", plan_order.tag_create_view, name="tag_create"),
+    path("<int:fiscal_year>/plan/structure/", plan_structure.plan_structure_page, name="plan_structure"),
+    path("<int:fiscal_year>/plan/structure/pillars/", plan_structure.pillar_action, name="pillar_create"),
+    path("<int:fiscal_year>/plan/structure/pillars/<int:pillar_id>/", plan_structure.pillar_action, name="pillar_action"),
+    path("<int:fiscal_year>/plan/structure/policies/<int:policy_id>/", plan_structure.policy_action, name="policy_action"),
+    path("<int:fiscal_year>/plan/projects/<int:project_id>/place/", plan_structure.project_place_view, name="project_place"),
     path("<int:fiscal_year>/plan/projects/<int:project_id>/move/", plan_order.project_move_view, name="project_move"),
     path(
         "<int:fiscal_year>/plan/projects/<int:project_id>/schedule/",

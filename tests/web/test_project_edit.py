@@ -368,11 +368,11 @@ def test_the_plan_admin_page_offers_the_tag_form_and_move_buttons(
     html = login(alice).get(admin_url(city)).content.decode()
     assert '<label for="new-tag-name">区分の名称</label>' in html and "区分を追加する" in html
     keiyaku, added = project_named(KEIYAKU), project_named("追加事業0")
-    assert f'action="/{city.pk}/2024/plan/projects/{keiyaku.pk}/move/"' in html
-    assert "下へ<span class=\"visually-hidden\">（電子契約システム導入）</span>" in html
-    assert "上へ<span class=\"visually-hidden\">（電子契約システム導入）</span>" not in html  # first of its group
-    assert "上へ<span class=\"visually-hidden\">（追加事業0）</span>" in html
-    assert "下へ<span class=\"visually-hidden\">（追加事業0）</span>" not in html
+    # Moves are to a chosen position of the group, in one step.
+    assert f'action="/{city.pk}/2024/plan/projects/{keiyaku.pk}/place/"' in html
+    assert f'action="/{city.pk}/2024/plan/projects/{added.pk}/place/"' in html
+    assert '<option value="1" selected>1番目</option><option value="2">2番目</option>' in html
+    assert "移動<span class=\"visually-hidden\">（追加事業0）</span>" in html
     assert added.position > keiyaku.position
 
 
