@@ -158,7 +158,7 @@ def cycle_completion(*, year: ReportingYear, today: dt.date | None = None) -> Cy
         for department in owners:
             key = department.pk if department else None
             by_department.setdefault(key, DepartmentCompletion(department=department)).rows.append(row)
-    ordered = sorted(by_department.values(), key=lambda d: (d.department is None, d.department.name if d.department else ""))
+    ordered = sorted(by_department.values(), key=lambda d: (d.department is None, (d.department.position, d.department.name) if d.department else (0, "")))
     return CycleCompletion(year=year, today=today, rows=rows, departments=ordered)
 
 
@@ -280,6 +280,7 @@ AUDIT_LABELS: dict[str, str] = {
     "plan.policy.deleted": "施策を削除",
     "tenancy.department.created": "部署を追加",
     "tenancy.department.updated": "部署を更新",
+    "tenancy.department.moved": "部署の並び順を変更",
     "cycle.thresholds.updated": "評価基準を変更",
     "notification.sent": "通知を送信",
     "notification.preference.updated": "通知メールの設定を変更",

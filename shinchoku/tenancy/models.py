@@ -32,12 +32,14 @@ class Department(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="departments")
     name = models.CharField("部署名", max_length=100)
     email = models.EmailField("連絡先メール", blank=True, default="")
+    # Organisation order (組織順), set by DX staff: lists follow the city's own order, not the character codes.
+    position = models.PositiveSmallIntegerField("並び順", default=0)
 
     objects = ScopedManager(municipality="municipality")
 
     class Meta:
         verbose_name = verbose_name_plural = "担当部署"
-        ordering = ["municipality", "name"]
+        ordering = ["municipality", "position", "name"]
         constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="department_unique_name")]
 
     def __str__(self) -> str:

@@ -71,6 +71,10 @@ urlpatterns = [
     path("<int:fiscal_year>/plan/structure/pillars/<int:pillar_id>/", plan_structure.pillar_action, name="pillar_action"),
     path("<int:fiscal_year>/plan/structure/policies/<int:policy_id>/", plan_structure.policy_action, name="policy_action"),
     path("<int:fiscal_year>/plan/projects/<int:project_id>/place/", plan_structure.project_place_view, name="project_place"),
+    path(
+        "<int:fiscal_year>/plan/departments/<int:department_id>/place/", plan_structure.department_move_view,
+        name="department_place",
+    ),
     path("<int:fiscal_year>/plan/projects/<int:project_id>/move/", plan_order.project_move_view, name="project_move"),
     path(
         "<int:fiscal_year>/plan/projects/<int:project_id>/schedule/",

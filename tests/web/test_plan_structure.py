@@ -214,3 +214,29 @@ def test_the_page_costs_the_same_queries_however_many_pillars(
         client.post(url(city, "pillars/"), {"op": "add", "name": f"柱{n}"})
     with django_assert_max_num_queries(12):
         assert client.get(url(city)).status_code == 200
+
+
+def test_dx_staff_set_the_departments_organisation_order(
+    login: Login, alice: AbstractBaseUser, bob: AbstractBaseUser, city: Municipality
+) -> None:
+    from shinchoku.tenancy.models import Department
+
+    def order() -> list[str]:
+        with scope(municipality=city):
+            return list(Department.objects.filter(municipality=city).values_list("name", flat=True))
+
+    names = order()
+    assert names == sorted(names)  # until someone sets it, by name
+    with scope(municipality=city):
+        last = Department.objects.get(municipality=city, name=names[-1])
+    assert login(bob).post(f"/{city.pk}/2024/plan/departments/{last.pk}/place/", {"position": "1"}).status_code == 403
+    response = login(alice).post(f"/{city.pk}/2024/plan/departments/{last.pk}/place/", {"position": "1"})
+    assert response.status_code == 302 and response["Location"].endswith("/2024/plan/#h-departments")
+    assert order() == [names[-1], *names[:-1]]
+    html = login(alice).get(f"/{city.pk}/2024/plan/").content.decode()
+    assert html.index(f'value="{names[-1]}"') < html.index(f'value="{names[0]}"')
+    with scope(municipality=city):
+        assert AuditEntry.objects.filter(action="tenancy.department.moved").count() == 1
+    # A department added later goes to the end.
+    login(alice).post(f"/{city.pk}/2024/plan/departments/", {"name": "新設課", "email": ""})
+    assert order()[-1] == "新設課"

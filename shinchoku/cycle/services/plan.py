@@ -661,7 +661,8 @@ def department_create(*, municipality: Municipality, name: str, by: Any, email: 
         email = inputs.clean_text(email, field="department.email")
         if Department.objects.filter(municipality=municipality, name=name).exists():
             raise InvalidInput(f"「{name}」は既にあります。", field="name")
-        department = Department.objects.create(municipality=municipality, name=name, email=email)
+        last = Department.objects.filter(municipality=municipality).aggregate(m=Max("position"))["m"] or 0
+        department = Department.objects.create(municipality=municipality, name=name, email=email, position=last + 1)
         audit_record(
             municipality=municipality, by=by, action="tenancy.department.created", obj=department,
             after={"name": name, "email": department.email},

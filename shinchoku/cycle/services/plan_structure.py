@@ -1,5 +1,6 @@
 """The plan's structure as DX staff keep it across years: pillars (柱) and policies (施策) added, renamed,
-removed while unused, and any item of the plan moved to a chosen position in one step.
+removed while unused, and any item of the plan (and the departments' organisation order) moved to a chosen
+position in one step.
 
 Positions are 1-based as the user reads them ("3番目"); the stored positions of the group are renumbered
 1, 2, … on every move, so a move never depends on the gaps or ties an import may have left. Each service
@@ -18,6 +19,7 @@ from shinchoku.cycle.services._audit import audit_record
 from shinchoku.cycle.services.plan import _editing, _required
 from shinchoku.plans.models import Pillar, Plan, Policy, Project
 from shinchoku.plans.models.year import PolicyUnderConsideration
+from shinchoku.tenancy.models import Department, Municipality
 
 Positioned = TypeVar("Positioned", bound=models.Model)
 
@@ -223,6 +225,29 @@ def project_place(*, project: Project, to: int, by: Any) -> Project:
         _renumber(Project, new_order)
         audit_record(
             municipality=plan.municipality_id, by=by, action="plan.project.moved", obj=me, project=me,
+            before={"position": before}, after={"position": to},
+        )
+        return me
+
+
+# -- departments -----------------------------------------------------------------------------------------------
+
+
+def department_move(*, municipality: Municipality, department: Department, to: int, by: Any) -> Department:
+    """Put the department at position ``to`` (1-based) of the municipality's organisation order (組織順),
+    which every list of departments follows (completion, forms, workbooks)."""
+    with _editing(municipality.pk, by, municipality):
+        ordered = list(
+            Department.objects.filter(municipality=municipality).select_for_update().order_by("position", "name", "pk")
+        )
+        _check_position(to, len(ordered))
+        me = next(d for d in ordered if d.pk == department.pk)
+        before = ordered.index(me) + 1
+        if before == to:
+            return me
+        _renumber(Department, moved(ordered, me, to))
+        audit_record(
+            municipality=municipality.pk, by=by, action="tenancy.department.moved", obj=me,
             before={"position": before}, after={"position": to},
         )
         return me

@@ -97,7 +97,7 @@ def _render(
     **extra: Any,
 ) -> HttpResponse:
     plan = plan_or_404(municipality, fiscal_year)
-    departments = list(Department.objects.filter(municipality=municipality).order_by("name"))
+    departments = list(Department.objects.filter(municipality=municipality).order_by("position", "name"))
     extra.setdefault("new_department", DepartmentFormData())
     extra.setdefault("new_revision", RevisionFormData())
     return page(

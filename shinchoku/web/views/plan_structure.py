@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from shinchoku.cycle.services import CycleError
 from shinchoku.cycle.services.plan_structure import (
+    department_move,
     pillar_create,
     pillar_delete,
     pillar_move,
@@ -26,6 +27,7 @@ from shinchoku.cycle.services.plan_structure import (
 )
 from shinchoku.permissions import Action
 from shinchoku.plans.models import Pillar, Plan, Policy
+from shinchoku.tenancy.models import Department
 from shinchoku.web.views._common import authorize, municipality_or_404, page, plan_or_404
 from shinchoku.web.views.project_edit import plan_project_or_404
 
@@ -148,3 +150,22 @@ def project_place_view(request: HttpRequest, municipality_id: int, fiscal_year: 
     back = reverse("web:plan_admin", args=[municipality.pk, fiscal_year]) + f"#project-{project.pk}"
     return _done(request, lambda: project_place(project=project, to=to, by=request.user),
                  f"「{project.name}」を{to}番目へ移動しました。", back)
+
+
+@login_required
+@require_POST
+def department_move_view(
+    request: HttpRequest, municipality_id: int, fiscal_year: int, department_id: int
+) -> HttpResponse:
+    """計画の管理's department table: a department to a chosen place of the organisation order."""
+    municipality = municipality_or_404(municipality_id)
+    authorize(request, Action.EDIT_PLAN, municipality)
+    department = Department.objects.filter(municipality=municipality, pk=department_id).first()
+    if department is None:
+        raise Http404("部署が見つかりません")
+    to = _position(request)
+    back = reverse("web:plan_admin", args=[municipality.pk, fiscal_year]) + "#h-departments"
+    return _done(
+        request, lambda: department_move(municipality=municipality, department=department, to=to, by=request.user),
+        f"「{department.name}」を{to}番目へ移動しました。", back,
+    )

@@ -124,7 +124,7 @@ def _render(
         errors=errors or {},
         pillars=pillars,
         tags=list(ProjectTag.objects.filter(municipality=municipality)),
-        departments=list(Department.objects.filter(municipality=municipality).order_by("name")),
+        departments=list(Department.objects.filter(municipality=municipality).order_by("position", "name")),
         revisions=[(r, format_fiscal_year(revision_first_fiscal_year(r))) for r in revisions],
         first_year_choices=[(fy, format_fiscal_year(fy)) for fy in plan.fiscal_years if fy not in locked],
         end=end or DiscontinueFormData(),
