@@ -261,6 +261,7 @@ AUDIT_LABELS: dict[str, str] = {
     "plan.project.updated": "個別事業計画を更新",
     "plan.project.departments.updated": "担当部署を変更",
     "plan.revision.created": "計画の改定を登録",
+    "plan.created": "次期計画を開始",
     "report.document.updated": "報告書（表題・公表月・本文）を更新",
     "plan.under_consideration.created": "検討中の施策を追加",
     "plan.under_consideration.updated": "検討中の施策を更新",

@@ -12,6 +12,7 @@ from shinchoku.web.views import (
     municipality,
     plan_admin,
     plan_cycle,
+    plan_next,
     plan_order,
     plan_structure,
     project_edit,
@@ -67,6 +68,7 @@ urlpatterns = [
     # 計画の管理: 区分, 並び順, スケジュール (DX staff edit; HQ and viewers read the schedule)
     path("<int:fiscal_year>/plan/tags/", plan_order.tag_create_view, name="tag_create"),
     path("<int:fiscal_year>/plan/structure/", plan_structure.plan_structure_page, name="plan_structure"),
+    path("<int:fiscal_year>/plan/next/", plan_next.plan_next_page, name="plan_next"),
     path("<int:fiscal_year>/plan/structure/pillars/", plan_structure.pillar_action, name="pillar_create"),
     path("<int:fiscal_year>/plan/structure/pillars/<int:pillar_id>/", plan_structure.pillar_action, name="pillar_action"),
     path("<int:fiscal_year>/plan/structure/policies/<int:policy_id>/", plan_structure.policy_action, name="policy_action"),

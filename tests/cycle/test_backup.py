@@ -43,7 +43,7 @@ from shinchoku.cycle.services import (
 from shinchoku.cycle.services.imports import year_import
 from shinchoku.cycle.services.notifications import notification_email_set
 from shinchoku.interchange.document import Document
-from shinchoku.plans.models import Plan, ReportingYear
+from shinchoku.plans.models import Plan, Project, ReportingYear
 from shinchoku.tenancy.models import Municipality
 
 from .backup_support import BOOKKEEPING_TABLES, NOT_COMPARED, database_tables, run_cli, run_script, table_dump
@@ -95,6 +95,13 @@ def rich(  # type: ignore[no-untyped-def]
     revision = plan_revision_create(plan=plan, revised_on=dt.date(2024, 11, 1), description="目標値を見直しました。", by=alice)
     plan_indicator_target_set(indicator=line_indicator, fiscal_year=2025, value="21000.5", revision=revision, by=alice)
     project_tag_create(municipality=kashiwazaki, name="重点DX", by=alice)
+    # A next plan whose projects and indicators point back at this one's (a self-reference to restore).
+    from shinchoku.cycle.services.plan_next import plan_start_next
+
+    with scope(municipality=kashiwazaki):
+        continuing = list(Project.objects.filter(plan=plan)[:3])
+    plan_start_next(plan=plan, name="第2次柏崎市DX推進計画", start_fiscal_year=2026, end_fiscal_year=2030,
+                    projects=continuing, by=alice)
 
     user_model = get_user_model()
     auditors = Group.objects.create(name="監査担当")

@@ -196,6 +196,12 @@ class Project(models.Model):
     end_reason = models.CharField(
         "終了の理由", max_length=16, choices=ProjectEnd.choices, blank=True, default=""
     )
+    # The same project in the previous plan, when it was carried over into this one (次期計画へ継続): history
+    # across plan periods follows this link, never the name, which a new plan may change.
+    continued_from = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="continued_in",
+        verbose_name="前計画の個別事業計画",
+    )
 
     objects = ScopedManager(municipality="plan__municipality")
 
@@ -300,6 +306,10 @@ class Indicator(models.Model):
     direction = models.CharField("方向", max_length=8, choices=Direction.choices, default=Direction.HIGHER)
     qualifier = models.CharField("付記", max_length=20, blank=True, default="")  # 以上 / 以下 / 約
     note = models.TextField("注記", blank=True, default="")
+    continued_from = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="continued_in",
+        verbose_name="前計画の目標指標",
+    )
 
     objects = ScopedManager(municipality="project__plan__municipality")
 
