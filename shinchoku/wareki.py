@@ -59,7 +59,9 @@ __all__ = [
     "format_era_year",
     "format_fiscal_year",
     "format_year_month",
+    "parse_date_input",
     "parse_fiscal_year",
+    "parse_month_input",
     "parse_year_month",
 ]
 
@@ -314,6 +316,56 @@ def parse_year_month(text: str) -> tuple[int, int]:
     _check_month(month, text)
     year = _resolve_year(match, text, period=lambda y: _month_bounds(y, month), what=f"month {month} of")
     return year, month
+
+
+# What people type into a date field: the era form they read (令和7年3月10日), its short forms (R7.3.10,
+# R7/3/10, 令和7.3), and the Western ones (2025-03-10, 2025/3/10, 2025年3月10日, 2025.3).
+# The field shows the date as the pages print it (令和7（2025）年6月30日), so that form is read back too.
+_INPUT_DATE_RE = re.compile(
+    rf"{_YEAR}(?:年(?P<month>\d{{1,2}})月(?:(?P<day>\d{{1,2}})日)?"
+    rf"|[-/.](?P<month2>\d{{1,2}})(?:[-/.](?P<day2>\d{{1,2}}))?)"
+)
+
+
+def _parse_input(text: str) -> tuple[int, int, int | None]:
+    match = _fullmatch_or_raise(_INPUT_DATE_RE, text, "date")
+    month = int(match.group("month") or match.group("month2"))
+    day_text = match.group("day") or match.group("day2")
+    _check_month(month, text)
+    day = int(day_text) if day_text else None
+    if day is not None:
+        try:
+            date(2000 if month == 2 and day == 29 else 2001, month, day)
+        except ValueError:
+            raise ValueError(f"day {day} does not exist in month {month} in {text!r}") from None
+    year = _resolve_year(
+        match, text,
+        period=(lambda y: (date(y, month, day), date(y, month, day))) if day else (lambda y: _month_bounds(y, month)),
+        what="a date in" if day else f"month {month} of",
+    )
+    if day is not None:
+        try:
+            date(year, month, day)
+        except ValueError:  # 29 February of a common year
+            raise ValueError(f"{year} has no {month}/{day} in {text!r}") from None
+    return year, month, day
+
+
+def parse_date_input(text: str) -> date:
+    """A day typed into a date field: ``令和7年6月30日``, ``R7.6.30``, ``R7/6/30``, ``2025-06-30``,
+    ``2025/6/30``, ``2025年6月30日`` (full-width digits and spaces too). Raises ``ValueError`` for anything
+    else, a month without a day included, or an era year outside its era."""
+    year, month, day = _parse_input(text)
+    if day is None:
+        raise ValueError(f"no day in {text!r}")
+    return date(year, month, day)
+
+
+def parse_month_input(text: str) -> date:
+    """A month typed into a month field (a revision, a publication month), as its first day: ``令和7年3月``,
+    ``R7.3``, ``2025-03``, ``2025/3``, ``2025年3月``; a full date is accepted and its day ignored."""
+    year, month, _ = _parse_input(text)
+    return date(year, month, 1)
 
 
 def find_fiscal_years(text: str) -> list[int]:

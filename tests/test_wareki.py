@@ -300,3 +300,46 @@ def test_it_round_trips_year_months(year: int, month: int, style: wareki.FiscalY
 @given(st.dates(min_value=date(1927, 1, 1), max_value=date(2040, 12, 31)))
 def test_it_round_trips_the_fiscal_year_of_any_day(day: date) -> None:
     assert parse_fiscal_year(format_fiscal_year(fiscal_year_of(day))) == fiscal_year_of(day)
+
+
+# -- what people type into date fields ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("令和7年3月", date(2025, 3, 1)), ("R7.3", date(2025, 3, 1)), ("r7.3", date(2025, 3, 1)),
+        ("2025-03", date(2025, 3, 1)), ("2025/3", date(2025, 3, 1)), ("2025年3月", date(2025, 3, 1)),
+        ("令和元年5月", date(2019, 5, 1)), ("H31.4", date(2019, 4, 1)), ("２０２５－０３", date(2025, 3, 1)),
+        ("令和7年3月10日", date(2025, 3, 1)), ("2025-03-10", date(2025, 3, 1)),
+    ],
+)
+def test_a_month_is_read_in_every_form_people_type(text: str, expected: date) -> None:
+    assert wareki.parse_month_input(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("令和7年6月30日", date(2025, 6, 30)), ("R7.6.30", date(2025, 6, 30)), ("R7/6/30", date(2025, 6, 30)),
+        ("2025-06-30", date(2025, 6, 30)), ("2025/6/30", date(2025, 6, 30)), ("2025年6月30日", date(2025, 6, 30)),
+        ("平成31年4月30日", date(2019, 4, 30)), ("令和元年5月1日", date(2019, 5, 1)), ("2024-02-29", date(2024, 2, 29)),
+        (" R 7 . 6 . 30 ", date(2025, 6, 30)), ("令和7（2025）年6月30日", date(2025, 6, 30)),
+    ],
+)
+def test_a_day_is_read_in_every_form_people_type(text: str, expected: date) -> None:
+    assert wareki.parse_date_input(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2025-03", "no day"), ("令和7年", "not a date"), ("2025-13-01", "month 13"), ("R7.2.30", "day 30"),
+        ("2023-02-29", "has no 2/29"), ("令和1年4月30日", "outside the 令和 era"), ("平成32年1月1日", "outside the 平成 era"),
+        ("令和7（2024）年6月30日", "disagree"),
+        ("来月末", "not a date"), ("", "not a date"),
+    ],
+)
+def test_a_date_that_is_not_one_is_refused_naming_why(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        wareki.parse_date_input(text)

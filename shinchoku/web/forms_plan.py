@@ -18,6 +18,7 @@ from typing import Any
 
 from django.http import QueryDict
 
+from shinchoku import wareki
 from shinchoku.plans.models import (
     Direction,
     Indicator,
@@ -50,20 +51,17 @@ def _text(post: QueryDict, name: str) -> str:
 
 
 def parse_year_month(raw: str) -> dt.date | None:
-    """``2023-12`` / ``2023/12`` / ``2023年12月`` (full-width digits too) → 2023-12-01; anything else → None."""
-    text = unicodedata.normalize("NFKC", raw or "").strip()
-    match = re.fullmatch(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*月?(?:[-/]\d{1,2})?", text)
-    if not match:
+    """A month as typed (``令和5年12月``, ``R5.12``, ``2023-12``, full-width too) → its first day; else None."""
+    try:
+        return wareki.parse_month_input(raw or "")
+    except ValueError:
         return None
-    year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12:
-        return None
-    return dt.date(year, month, 1)
 
 
 def parse_date(raw: str) -> dt.date | None:
+    """A day as typed (``令和7年6月30日``, ``R7.6.30``, ``2025-06-30``, full-width too); else None."""
     try:
-        return dt.date.fromisoformat(unicodedata.normalize("NFKC", raw or "").strip())
+        return wareki.parse_date_input(raw or "")
     except ValueError:
         return None
 
@@ -100,7 +98,7 @@ class RevisionFormData:
     def revised_on_date(self) -> dt.date:
         date = parse_year_month(self.revised_on)
         if date is None:
-            raise FormInvalid({"revised_on": "改定年月を「2023-12」のように年と月で入力してください。"})
+            raise FormInvalid({"revised_on": "改定年月を「令和5年12月」「R5.12」「2023-12」のように年と月で入力してください。"})
         return date
 
 

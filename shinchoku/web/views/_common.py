@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from shinchoku.cycle.concurrency import EditConflict
 from shinchoku.permissions import Action, can
 from shinchoku.plans.models import Plan, Project, ProjectReport
 from shinchoku.plans.selectors import plan_for_fiscal_year
 from shinchoku.tenancy.models import Municipality
-from shinchoku.wareki import format_fiscal_year
+from shinchoku.wareki import format_date, format_fiscal_year
 
 
 def municipality_or_404(municipality_id: int) -> Municipality:
@@ -124,3 +127,13 @@ def seen_to_keep(request: HttpRequest, refusal: Exception | None = None) -> str 
     must not forget what its user has seen), except after a conflict, where None asks for the current one
     (the user has been told, so saving again is a deliberate overwrite)."""
     return None if isinstance(refusal, EditConflict) else seen_token(request)
+
+
+def warn_if_past(request: HttpRequest, due_date: dt.date) -> None:
+    """A due date already past is allowed (a late cycle, a correction) but never silently."""
+    if due_date < timezone.localdate():
+        messages.warning(
+            request,
+            f"提出期限の{format_date(due_date)}はすでに過ぎています。未提出の報告はすべて「期限超過」と表示されます。"
+            "意図したものでなければ、提出期限を変更してください。",
+        )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +18,8 @@ from shinchoku.permissions import Action, can
 from shinchoku.plans.selectors import publications_of
 from shinchoku.tenancy.models import Municipality
 from shinchoku.wareki import format_fiscal_year
-from shinchoku.web.views._common import authorize, municipality_or_404, page, plan_or_404
+from shinchoku.web.forms_plan import parse_date
+from shinchoku.web.views._common import authorize, municipality_or_404, page, plan_or_404, warn_if_past
 from shinchoku.web.views.cycle_helpers import started_year_or_message
 
 
@@ -67,18 +67,18 @@ def cycle_open_view(request: HttpRequest, municipality_id: int, fiscal_year: int
     authorize(request, Action.OPEN_CYCLE, municipality)
     plan = plan_or_404(municipality, fiscal_year)
     raw = request.POST.get("due_date", "").strip()
-    try:
-        due_date = dt.date.fromisoformat(raw)
-    except ValueError:
+    due_date = parse_date(raw)
+    if due_date is None:
         return _render(
             request, municipality, fiscal_year, status=400, due_date_value=raw,
-            due_date_error="提出期限を正しい日付で入力してください（例：2024-05-31）。",
+            due_date_error="提出期限を正しい日付で入力してください（例：令和7年5月31日、R7.5.31、2025-05-31）。",
         )
     try:
         reporting_year_open(plan=plan, fiscal_year=fiscal_year, due_date=due_date, by=request.user)
     except CycleError as exc:
         return _render(request, municipality, fiscal_year, status=400, due_date_value=raw, due_date_error=exc.message)
     messages.success(request, f"{format_fiscal_year(fiscal_year)}の進行管理を開始しました。各担当部署に入力を依頼してください。")
+    warn_if_past(request, due_date)
     return redirect("web:cycle", municipality.pk, fiscal_year)
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from shinchoku.cycle.services import CycleError, report_reopen, reporting_year_due_date_set
 from shinchoku.permissions import Action
 from shinchoku.plans.models import ReportState
+from shinchoku.wareki import format_date
 from shinchoku.web.forms_plan import parse_date
 from shinchoku.web.views import cycle as cycle_views
 from shinchoku.web.views._common import (
@@ -28,6 +29,7 @@ from shinchoku.web.views._common import (
     plan_or_404,
     project_or_404,
     report_or_404,
+    warn_if_past,
 )
 from shinchoku.web.views.cycle_helpers import started_year_or_message
 
@@ -45,7 +47,7 @@ def cycle_due_date_view(request: HttpRequest, municipality_id: int, fiscal_year:
         return redirect("web:cycle", municipality.pk, fiscal_year)
     raw = request.POST.get("due_date", "").strip()
     due_date = parse_date(raw)
-    error = "提出期限を正しい日付で入力してください（例：2025-06-30）。" if due_date is None else ""
+    error = "提出期限を正しい日付で入力してください（例：令和7年6月30日、R7.6.30、2025-06-30）。" if due_date is None else ""
     if due_date is not None:
         try:
             reporting_year_due_date_set(year=year, due_date=due_date, by=request.user)
@@ -55,7 +57,8 @@ def cycle_due_date_view(request: HttpRequest, municipality_id: int, fiscal_year:
         return cycle_views._render(
             request, municipality, fiscal_year, status=400, new_due_date_value=raw, new_due_date_error=error
         )
-    messages.success(request, f"提出期限を{due_date:%Y年%m月%d日}に変更しました。")
+    messages.success(request, f"提出期限を{format_date(due_date)}に変更しました。")
+    warn_if_past(request, due_date)
     return redirect("web:cycle", municipality.pk, fiscal_year)
 
 
