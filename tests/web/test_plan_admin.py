@@ -155,7 +155,7 @@ def test_it_adds_a_revision(login: Login, alice: AbstractBaseUser, city: Municip
         ({"revised_on": "", "description": "x"}, "改定年月を「令和5年12月」「R5.12」「2023-12」のように年と月で入力してください。"),
         ({"revised_on": "令和7年", "description": "x"}, "改定年月を「令和5年12月」「R5.12」「2023-12」のように年と月で入力してください。"),
         ({"revised_on": "2025-03", "description": " "}, "改定内容を入力してください。"),
-        ({"revised_on": "2023-12", "description": "二度目"}, "2023年12月の改定は既に登録されています。"),
+        ({"revised_on": "2023-12", "description": "二度目"}, "令和5（2023）年12月の改定は既に登録されています。"),
     ],
 )
 def test_it_shows_why_a_revision_cannot_be_added(

@@ -127,7 +127,7 @@ def plan_indicator_target_set(
             raise InvalidInput("この計画の改定ではありません。", field="revision")
         if revision is not None and fiscal_year < revision_first_fiscal_year(revision):
             raise InvalidInput(
-                f"{revision.revised_on:%Y年%-m月}の改定は{wareki.format_fiscal_year(revision_first_fiscal_year(revision))}"
+                f"{wareki.format_year_month(revision.revised_on.year, revision.revised_on.month)}の改定は{wareki.format_fiscal_year(revision_first_fiscal_year(revision))}"
                 "以降の目標にだけ適用されます。",
                 field="fiscal_year",
             )
@@ -219,7 +219,7 @@ def plan_revision_create(*, plan: Plan, revised_on: dt.date, description: str, b
     with _editing(plan.municipality_id, by, plan):
         revised_on = revised_on.replace(day=1)  # month precision, like the documents
         if PlanRevision.objects.filter(plan=plan, revised_on=revised_on).exists():
-            raise InvalidInput(f"{revised_on:%Y年%m月}の改定は既に登録されています。", field="revised_on")
+            raise InvalidInput(f"{wareki.format_year_month(revised_on.year, revised_on.month)}の改定は既に登録されています。", field="revised_on")
         revision = PlanRevision.objects.create(
             plan=plan, revised_on=revised_on,
             description=_required(description, "改定内容", "description", "revision.description"),

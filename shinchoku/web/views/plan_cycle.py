@@ -53,7 +53,7 @@ def cycle_due_date_view(request: HttpRequest, municipality_id: int, fiscal_year:
             reporting_year_due_date_set(year=year, due_date=due_date, by=request.user)
         except CycleError as exc:
             error = exc.message
-    if error:
+    if error or due_date is None:
         return cycle_views._render(
             request, municipality, fiscal_year, status=400, new_due_date_value=raw, new_due_date_error=error
         )
