@@ -220,6 +220,32 @@ class HistoryItem:
     after: Any = None
 
 
+# Who sends a report back, by the transition that did: HQ returns a submitted report, DX staff reopen an
+# approved one. The department must read the reason of the step that actually happened.
+RETURN_REASON_LABELS: dict[str, str] = {
+    "return": "差戻しの理由（情報化推進本部）",
+    "reopen": "再開の理由（DX担当）",
+}
+
+
+@dataclass(frozen=True)
+class ReturnReason:
+    label: str
+    comment: str
+    actor: Any
+    at: dt.datetime
+
+
+def return_reason(history: list[HistoryItem]) -> ReturnReason | None:
+    """Why the report is back with the department: the latest step into 差戻し (a return or a reopen), with its
+    own comment and label. Pure, over :func:`report_history` (which the form already loads). A reopen's reason
+    is not HQ's earlier approval comment, which is what ``hq_comment`` still holds after a reopen."""
+    for item in reversed(history):
+        if item.kind == "transition" and item.action in RETURN_REASON_LABELS:
+            return ReturnReason(RETURN_REASON_LABELS[item.action], item.comment, item.actor, item.at)
+    return None
+
+
 AUDIT_LABELS: dict[str, str] = {
     "report.results.updated": "主な取組と成果を更新",
     "report.challenges.updated": "課題と今後の展開を更新",

@@ -38,7 +38,10 @@ def approved(
         schedule_status="on_schedule", department_grade=grade_a, item_grades={i.pk: grade_a for i in items},
     )
     report = report_submit(report=report, by=gina)
-    report_approve(report=report, by=dave, final_grade=grade_a, non_b_summary=["登録者数が目標を超えました。"])
+    report_approve(
+        report=report, by=dave, final_grade=grade_a, non_b_summary=["登録者数が目標を超えました。"],
+        comment="よくできています。",
+    )
     return report_of(LINE)
 
 
@@ -135,3 +138,16 @@ def test_it_redirects_anonymous_users_to_login(client: Client, city: Municipalit
     report = report_of(KOTSU, 2023)
     assert client.post(reopen_url(city, report), {"comment": "x"}).status_code == 302
     assert report_of(KOTSU, 2023).state == ReportState.APPROVED
+
+
+def test_the_department_reads_the_reopen_reason_not_hqs_old_approval_comment(
+    login: Login, alice: AbstractBaseUser, gina: AbstractBaseUser, city: Municipality, approved: ProjectReport,
+    report_of: ReportOf,
+) -> None:
+    login(alice).post(reopen_url(city, approved), {"comment": "数値の誤りが見つかったため再開します。"})
+    report = report_of(LINE)
+    assert report.hq_comment == "よくできています。"  # HQ's approval comment is still on the report
+    html = login(gina).get(f"/{city.pk}/2024/projects/{report.project_id}/report/").content.decode()
+    assert "再開の理由（DX担当）：</strong>数値の誤りが見つかったため再開します。" in html
+    assert "差戻しの理由（情報化推進本部）" not in html
+    assert "よくできています。" not in html.split("再開の理由")[1].split("</div>")[0]

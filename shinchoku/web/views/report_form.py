@@ -23,7 +23,7 @@ from shinchoku.cycle.services import (
 )
 from shinchoku.cycle.workflow import EDITABLE_STATES
 from shinchoku.permissions import Action, can
-from shinchoku.plans.models import ProjectReport, ScheduleStatus
+from shinchoku.plans.models import ProjectReport, ReportState, ScheduleStatus
 from shinchoku.plans.selectors import grade_scale_list
 from shinchoku.tenancy.models import Municipality
 from shinchoku.web.forms import LIST_FIELDS, ListOp, ReportFormData, grade_by_pk
@@ -50,6 +50,7 @@ def _render(
     items = extra.pop("items")
     fiscal_year = report.fiscal_year
     project = report.project
+    history = selectors.report_history(report=report)
     return page(
         request,
         "web/report_form.html",
@@ -69,7 +70,8 @@ def _render(
         list_fields=[(name, label, data.lists[name]) for name, label in LIST_FIELDS.items()],
         editable=report.state in EDITABLE_STATES,
         can_submit=can(request.user, Action.SUBMIT_REPORT, report),
-        history=selectors.report_history(report=report),
+        history=history,
+        return_reason=selectors.return_reason(history) if report.state == ReportState.RETURNED else None,
         **extra,
     )
 
