@@ -37,8 +37,9 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 __all__ = [
     "ERAS",
@@ -371,3 +372,65 @@ def find_year_months(text: str) -> list[tuple[int, int, int, int]]:
             found.append((year_from_match(m), month, m.start(), m.end()))
     return found
 
+
+
+# -- Date and time for people, and date bounds typed into filters -----------------------------------------------
+
+JST = ZoneInfo("Asia/Tokyo")
+
+
+def format_datetime(moment: datetime) -> str:
+    """An instant in Japan time with the era date: 2026-12-02T05:05Z → ``令和8年12月2日 14:05``.
+
+    Naive datetimes are taken as UTC (what the database stores), so a log reads the same whatever the server's
+    time zone."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    local = aware.astimezone(JST)
+    name, ey = era_of(local.date())
+    return f"{name}{GANNEN if ey == 1 else ey}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+_ERA_SHORT_START = {"令和": REIWA, "R": REIWA, "平成": HEISEI, "H": HEISEI, "昭和": SHOWA, "S": SHOWA}
+_BOUND_RE = re.compile(
+    r"(?:(?P<era>令和|平成|昭和|R|H|S)(?P<ey>元|\d{1,2})|(?P<west>\d{4}))"
+    r"(?:年(?:(?P<m1>\d{1,2})月(?:(?P<d1>\d{1,2})日)?)?|-(?P<m2>\d{1,2})(?:-(?P<d2>\d{1,2}))?)?"
+)
+
+
+def parse_date_bound(text: str) -> tuple[date, date]:
+    """The first and last day named by ``text``: a day, a month or a year, in era or Western form.
+
+    ``令和7年3月`` / ``R7.3`` / ``2025-03`` → (2025-03-01, 2025-03-31); ``2025-03-10`` / ``令和7年3月10日`` /
+    ``R7.3.10`` → that day twice; ``令和7年`` / ``2025`` → the calendar year. Raises ``ValueError`` (English,
+    naming the text) for anything else or an impossible date."""
+    normalised = _normalise(text).replace("/", "-").replace(".", "-")
+    match = _BOUND_RE.fullmatch(normalised)
+    if match is None:
+        raise ValueError(f"not a date, month or year (e.g. 2025-03-10, 2025-03, 令和7年3月, R7.3): {text!r}")
+    if match.group("west"):
+        year = int(match.group("west"))
+    else:
+        era = _ERA_SHORT_START[match.group("era")]
+        ey_text = match.group("ey")
+        ey = 1 if ey_text == GANNEN else int(ey_text)
+        if ey < 1:
+            raise ValueError(f"era year {era.name}{ey} does not exist in {text!r}")
+        year = era.western_year(ey)
+    month_text, day_text = match.group("m1") or match.group("m2"), match.group("d1") or match.group("d2")
+    if month_text is None:
+        first, last = date(year, 1, 1), date(year, 12, 31)
+    else:
+        month = int(month_text)
+        _check_month(month, text)
+        if day_text is None:
+            first, last = _month_bounds(year, month)
+        else:
+            try:
+                first = last = date(year, month, int(day_text))
+            except ValueError as error:
+                raise ValueError(f"no such day in {text!r}: {error}") from None
+    if match.group("era"):
+        era = _ERA_SHORT_START[match.group("era")]
+        if not era.overlaps(first, last):
+            raise ValueError(f"{text!r} is outside the {era.name} era")
+    return first, last

@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from shinchoku.cycle import audit_actions
 from shinchoku.cycle.evaluation import achievement_rate
 from shinchoku.cycle.models import AuditEntry, ItemEvaluation, Notification, ReportTransition
 from shinchoku.cycle.workflow import TRANSITIONS
@@ -220,6 +221,8 @@ class HistoryItem:
     after: Any = None
 
 
+# Label-only codes, kept while other branches still add theirs here: the registry (cycle/audit_actions.py) is
+# the source of truth, absorbs these at startup (CycleConfig.ready) and this dict then mirrors every label.
 AUDIT_LABELS: dict[str, str] = {
     "report.results.updated": "主な取組と成果を更新",
     "report.challenges.updated": "課題と今後の展開を更新",
@@ -288,7 +291,7 @@ AUDIT_LABELS: dict[str, str] = {
 
 
 def audit_label(action: str) -> str:
-    return AUDIT_LABELS.get(action, action)
+    return audit_actions.label(action)
 
 
 def report_history(*, report: ProjectReport) -> list[HistoryItem]:
