@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from shinchoku import wareki
 from shinchoku.cycle import audit_actions
 from shinchoku.cycle.evaluation import achievement_rate
 from shinchoku.cycle.models import AuditEntry, ItemEvaluation, Notification, ReportTransition
@@ -324,20 +325,75 @@ def report_history(*, report: ProjectReport) -> list[HistoryItem]:
 
 
 def audit_for_project(*, project: Project, limit: int = 200) -> list[AuditEntry]:
-    """Newest first: everything recorded about the project (its reports, indicators, targets)."""
-    return list(AuditEntry.objects.filter(project=project).select_related("actor").order_by("-at", "-pk")[:limit])
+    """Newest first: everything recorded about the project (its reports, indicators, targets); one query
+    (the project and the actor are joined, as the history table shows both)."""
+    return list(
+        AuditEntry.objects.filter(project=project).select_related("actor", "project").order_by("-at", "-pk")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the log page and the export narrow the log to; every part optional. Dates are Japan dates,
+    inclusive at both ends."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+    actor_id: int | None = None
+    project_id: int | None = None
+    action: str = ""  # an exact code ("report.submitted") or a family prefix ending in "." ("report.")
+
+
+def _jst_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=wareki.JST)
+
+
+def audit_entries(
+    *, municipality: Municipality, filters: AuditFilter = AuditFilter(), before: dt.datetime | None = None
+) -> QuerySet[AuditEntry]:
+    """Newest first, filtered; the actor and the project are joined (the readers show both)."""
+    entries = AuditEntry.objects.filter(municipality=municipality)
+    if filters.action.endswith("."):
+        entries = entries.filter(action__startswith=filters.action)
+    elif filters.action:
+        entries = entries.filter(action=filters.action)
+    if filters.since is not None:
+        entries = entries.filter(at__gte=_jst_midnight(filters.since))
+    if filters.until is not None:
+        entries = entries.filter(at__lt=_jst_midnight(filters.until + dt.timedelta(days=1)))
+    if filters.actor_id is not None:
+        entries = entries.filter(actor_id=filters.actor_id)
+    if filters.project_id is not None:
+        entries = entries.filter(project_id=filters.project_id)
+    if before is not None:
+        entries = entries.filter(at__lt=before)
+    return entries.select_related("actor", "project").order_by("-at", "-pk")
 
 
 def audit_for_municipality(
-    *, municipality: Municipality, limit: int = 200, action_prefix: str = "", before: dt.datetime | None = None
+    *, municipality: Municipality, limit: int = 200, action_prefix: str = "", before: dt.datetime | None = None,
+    filters: AuditFilter | None = None,
 ) -> list[AuditEntry]:
-    """Newest first; ``action_prefix`` ("report.", "plan.") filters, ``before`` pages back in time."""
-    entries = AuditEntry.objects.filter(municipality=municipality)
-    if action_prefix:
-        entries = entries.filter(action__startswith=action_prefix)
-    if before is not None:
-        entries = entries.filter(at__lt=before)
-    return list(entries.select_related("actor", "project").order_by("-at", "-pk")[:limit])
+    """Newest first; ``action_prefix`` ("report.", "plan.") or ``filters`` narrow, ``before`` pages back."""
+    if filters is None:
+        filters = AuditFilter(action=action_prefix)
+    return list(audit_entries(municipality=municipality, filters=filters, before=before)[:limit])
+
+
+def audit_filter_choices(*, municipality: Municipality) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(users who appear in the log, the municipality's projects) for the filter form: two queries."""
+    from django.contrib.auth import get_user_model
+
+    actor_ids = AuditEntry.objects.filter(municipality=municipality, actor__isnull=False).values("actor_id")
+    users = [
+        (u.pk, str(u.get_full_name() or u.get_username()))
+        for u in get_user_model().objects.filter(pk__in=actor_ids).order_by("username")
+    ]
+    projects = [
+        (p.pk, p.name)
+        for p in Project.objects.filter(plan__municipality=municipality).order_by("plan__start_fiscal_year", "position")
+    ]
+    return users, projects
 
 
 # -- dashboard ---------------------------------------------------------------------------------------------------
