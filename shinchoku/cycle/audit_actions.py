@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from shinchoku import wareki
-from shinchoku.plans.models import ReportState, ScheduleStatus, YearState
+from shinchoku.plans.models import Direction, ReportState, ScheduleStatus, YearState
 
 ValueKind = Literal[
     "text", "state", "year_state", "grade", "decimal", "direction", "date", "year_month", "fiscal_year", "bool",
@@ -28,7 +28,8 @@ STATE_LABELS: dict[str, str] = {
     **{str(k): str(v) for k, v in ReportState.choices},
 }
 YEAR_STATE_LABELS: dict[str, str] = {"": "（なし）", "new": "（なし）", **{str(k): str(v) for k, v in YearState.choices}}
-DIRECTION_LABELS = {"up": "上げる", "down": "下げる"}
+# A move's direction (up/down) and an indicator's (higher/lower is better) share the key.
+DIRECTION_LABELS = {"up": "上げる", "down": "下げる", **{str(k): str(v) for k, v in Direction.choices}}
 END_REASON_LABELS = {"discontinued": "廃止", "completed": "終了"}
 SCHEDULE_LABELS = {str(k): str(v) for k, v in ScheduleStatus.choices}
 MAX_TEXT = 160
