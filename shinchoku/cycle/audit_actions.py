@@ -49,9 +49,11 @@ class ActionType:
     keys: tuple[str, ...] = ()  # payload keys (before and after), in display order; others fall back to FIELDS
     value: Field | None = None  # when before/after is a bare value, not a dict (a text field's old/new text)
     label_only: bool = False  # registered from a plain label (no payload description yet)
+    fields: tuple[Field, ...] = ()  # this action's own reading of a key, where the shared one does not fit
 
     def field(self, key: str) -> Field:
-        return FIELDS.get(key) or Field(key, key)
+        own = next((f for f in self.fields if f.key == key), None)
+        return own or FIELDS.get(key) or Field(key, key)
 
 
 def _f(key: str, label: str, kind: ValueKind = "text") -> tuple[str, Field]:
@@ -123,12 +125,15 @@ FIELDS: dict[str, Field] = dict([
 REGISTRY: dict[str, ActionType] = {}
 
 
-def register(code: str, label: str, *keys: str, value: Field | None = None) -> ActionType:
+def register(
+    code: str, label: str, *keys: str, value: Field | None = None, fields: tuple[Field, ...] = ()
+) -> ActionType:
     if code.count(".") < 1 or code != code.strip():
         raise ValueError(f"audit action codes are namespaced (\"report.submitted\"), got {code!r}")
     if code in REGISTRY and not REGISTRY[code].label_only:
         raise ValueError(f"audit action {code!r} is registered twice")
-    action = ActionType(code, label, tuple(keys), value)
+    action = ActionType(code, label, tuple(keys) + tuple(f.key for f in fields if f.key not in keys), value,
+                        fields=fields)
     REGISTRY[code] = action
     return action
 
@@ -329,8 +334,9 @@ register("import.refused", "取込みを拒否（年度の状態）", "kind", "f
 register("workbook.imported", "年度報告シートを取込み", "file", "sha256", "reports")
 register("plan.project.discontinued", "個別事業計画を終了", "last_fiscal_year", "end_reason", "reports_removed")
 register("plan.indicator.target.updated", "目標値を変更", "fiscal_year", "value", "revision")
-register("plan.indicator.created", "目標指標を追加", "name", "unit", "direction")
-register("plan.indicator.updated", "目標指標を更新", "name", "unit", "direction")
+_GOOD_DIRECTION = (Field("direction", "評価の向き", "direction"),)
+register("plan.indicator.created", "目標指標を追加", "name", "unit", "direction", fields=_GOOD_DIRECTION)
+register("plan.indicator.updated", "目標指標を更新", "name", "unit", "direction", fields=_GOOD_DIRECTION)
 register("plan.project.created", "個別事業計画を追加", "name", "pillar", "policy", "departments", "first_fiscal_year")
 register("plan.project.updated", "個別事業計画を更新", "name")
 register("plan.project.departments.updated", "担当部署を変更", "departments", value=Field("value", "担当部署", "names"))
