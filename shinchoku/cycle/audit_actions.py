@@ -148,6 +148,14 @@ def label_only(code: str, label: str) -> ActionType:
     return action
 
 
+def actor_name(user: Any) -> str:
+    """Who acted, as the log shows it: 姓 名 when the account has a name, else the login; None is the system."""
+    if user is None:
+        return "（システム）"
+    full = f"{user.last_name} {user.first_name}".strip()
+    return full or user.get_username()
+
+
 def is_registered(code: str) -> bool:
     return code in REGISTRY
 

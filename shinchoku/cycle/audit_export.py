@@ -34,11 +34,10 @@ class _Line:
 
 
 def entry_row(entry: AuditEntry) -> list[str]:
-    actor = entry.actor
     return [
         wareki.format_datetime(entry.at),
         audit_actions.label(entry.action),
-        (actor.get_full_name() or actor.get_username()) if actor is not None else "（システム）",
+        audit_actions.actor_name(entry.actor),
         entry.project.name if entry.project is not None else "",
         entry.object_repr,
         audit_actions.render_payload(entry.action, entry.before),

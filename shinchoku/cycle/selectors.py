@@ -386,7 +386,7 @@ def audit_filter_choices(*, municipality: Municipality) -> tuple[list[tuple[int,
 
     actor_ids = AuditEntry.objects.filter(municipality=municipality, actor__isnull=False).values("actor_id")
     users = [
-        (u.pk, str(u.get_full_name() or u.get_username()))
+        (u.pk, audit_actions.actor_name(u))
         for u in get_user_model().objects.filter(pk__in=actor_ids).order_by("username")
     ]
     projects = [

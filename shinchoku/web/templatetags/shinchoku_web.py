@@ -127,6 +127,11 @@ def audit_value(value: Any) -> str:
 
 
 @register.filter
+def actor_name(user: Any) -> str:
+    return audit_actions.actor_name(user)
+
+
+@register.filter
 def audit_time(value: dt.datetime | None) -> str:
     """令和8年12月2日 14:05 (Japan time)."""
     return wareki.format_datetime(value) if value is not None else ""
