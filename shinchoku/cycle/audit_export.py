@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from shinchoku import wareki
 from shinchoku.cycle import audit_actions
 from shinchoku.cycle.models import AuditEntry
-from shinchoku.cycle.selectors import AuditFilter, audit_entries
+from shinchoku.cycle.selectors import NO_FILTER, AuditFilter, audit_entries
 from shinchoku.tenancy.models import Municipality
 
 BOM = "\ufeff"
@@ -47,7 +47,7 @@ def entry_row(entry: AuditEntry) -> list[str]:
     ]
 
 
-def csv_lines(*, municipality: Municipality, filters: AuditFilter = AuditFilter()) -> Iterator[str]:
+def csv_lines(*, municipality: Municipality, filters: AuditFilter = NO_FILTER) -> Iterator[str]:
     """The BOM and header line, then one CSV line per entry, newest first (call inside the municipality's scope)."""
     line = _Line()
     writer = csv.writer(line, lineterminator="\r\n")
@@ -59,7 +59,7 @@ def csv_lines(*, municipality: Municipality, filters: AuditFilter = AuditFilter(
         yield line.text
 
 
-def write_csv(out: _Writer, *, municipality: Municipality, filters: AuditFilter = AuditFilter()) -> int:
+def write_csv(out: _Writer, *, municipality: Municipality, filters: AuditFilter = NO_FILTER) -> int:
     """Write the CSV to ``out`` (a text file opened with newline=""); returns the number of entries."""
     count = -1
     for text in csv_lines(municipality=municipality, filters=filters):

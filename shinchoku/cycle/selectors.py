@@ -344,12 +344,15 @@ class AuditFilter:
     action: str = ""  # an exact code ("report.submitted") or a family prefix ending in "." ("report.")
 
 
+NO_FILTER = AuditFilter()
+
+
 def _jst_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=wareki.JST)
 
 
 def audit_entries(
-    *, municipality: Municipality, filters: AuditFilter = AuditFilter(), before: dt.datetime | None = None
+    *, municipality: Municipality, filters: AuditFilter = NO_FILTER, before: dt.datetime | None = None
 ) -> QuerySet[AuditEntry]:
     """Newest first, filtered; the actor and the project are joined (the readers show both)."""
     entries = AuditEntry.objects.filter(municipality=municipality)

@@ -33,7 +33,7 @@ class Command(BaseCommand):
             first_day, last_day = wareki.parse_date_bound(text)
         except ValueError as error:
             self.stderr.write(f"--{option}: {error}")
-            raise SystemExit(2)
+            raise SystemExit(2) from None
         return last_day if last else first_day
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         until = self._bound("until", options["until"], last=True)
         if since and until and since > until:
             self.stderr.write(f"--since {options['since']} is after --until {options['until']}")
-            raise SystemExit(2)
+            raise SystemExit(2) from None
         municipality = municipality_get(name=options["municipality"])
         if municipality is None:
             raise CommandError(f"unknown municipality {options['municipality']!r}")
