@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django_scopes import scope
 
@@ -110,6 +111,6 @@ def audit_export_csv(request: HttpRequest, municipality_id: int) -> StreamingHtt
     response = StreamingHttpResponse(
         (line.encode("utf-8") for line in lines(municipality)), content_type="text/csv; charset=utf-8"
     )
-    stamp = dt.date.today().isoformat()
+    stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="audit-{municipality.pk}-{stamp}.csv"'
     return response
