@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
@@ -188,9 +189,15 @@ FAMILIES: dict[str, str] = {
 # -- rendering ---------------------------------------------------------------------------------------------------
 
 
+# The page shortens long texts (a report's narrative) to keep the table readable; the CSV is the record and
+# keeps them whole. A context variable rather than a parameter threaded through every renderer.
+_LIMIT: ContextVar[int | None] = ContextVar("audit_text_limit", default=MAX_TEXT)
+
+
 def _text(value: Any) -> str:
     text = str(value)
-    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+    limit = _LIMIT.get()
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _decimal(value: Any) -> str:
@@ -274,8 +281,17 @@ def render_pairs(fields: dict[str, Field] | ActionType, payload: dict[str, Any])
     return pairs
 
 
-def render_payload(code: str, payload: Any) -> str:
-    """A before/after of one audit row, in Japanese: ``順位：2／入れ替えた相手：事業A`` or the bare value."""
+def render_payload(code: str, payload: Any, *, limit: int | None = MAX_TEXT) -> str:
+    """A before/after of one audit row, in Japanese: ``順位：2／入れ替えた相手：事業A`` or the bare value; texts
+    longer than ``limit`` characters are shortened with …, none with ``limit=None``."""
+    token = _LIMIT.set(limit)
+    try:
+        return _render_payload(code, payload)
+    finally:
+        _LIMIT.reset(token)
+
+
+def _render_payload(code: str, payload: Any) -> str:
     action = action_type(code)
     if payload is None or payload == "" or payload == {} or payload == []:
         return "—"
@@ -328,7 +344,8 @@ for _code, _label in {
     "import.year.imported": "報告書を取込み", "import.year.published": "公表済みの報告書を取込み",
     "import.year.replaced": "取込みで公表済みの年度を差替え", "import.year.draft_replaced": "取込みで下書きを差替え",
 }.items():
-    register(_code, _label, "state", "fiscal_year", "reports_published", "published_at", "reopened_report", "comment")
+    register(_code, _label, "state", "fiscal_year", "reports_published", "published_at", "reopened_report", "comment",
+             fields=(Field("state", "年度の状態", "year_state"),))
 register("year.reports.created", "年度の報告を作成", "fiscal_year", "due_date", "reports_created",
          "under_consideration_copied")
 register("year.due_date.updated", "提出期限を変更", "due_date")

@@ -40,8 +40,8 @@ def entry_row(entry: AuditEntry) -> list[str]:
         audit_actions.actor_name(entry.actor),
         entry.project.name if entry.project is not None else "",
         entry.object_repr,
-        audit_actions.render_payload(entry.action, entry.before),
-        audit_actions.render_payload(entry.action, entry.after),
+        audit_actions.render_payload(entry.action, entry.before, limit=None),
+        audit_actions.render_payload(entry.action, entry.after, limit=None),
         entry.action,
         entry.at.isoformat(),
     ]

@@ -92,7 +92,9 @@ def test_audit_labels_is_a_view_of_the_registry() -> None:
         ("plan.project.moved", {"position": 3, "direction": "up"}, "順位：3／移動：上げる"),
         ("plan.project.moved", {"position": 3, "direction": "down"}, "順位：3／移動：下げる"),
         ("year.reopened", {"state": "open", "reopened_report": {"id": 28, "project": "事業B"}},
-         "状態：進行管理中／再開した報告：事業B"),
+         "年度の状態：進行管理中／再開した報告：事業B"),
+        ("year.opened", {"state": ""}, "年度の状態：—"),
+        ("year.opened", {"state": "open", "fiscal_year": 2024}, "年度の状態：進行管理中／年度：令和6（2024）年度"),
         ("report.returned", {"state": "submitted"}, "状態：提出済み"),
         ("report.department_grade.updated", "A", "A"),
         ("report.item_grade.updated", {"item_id": 4, "item": "利用者数", "grade": "B"}, "利用者数：B"),
@@ -114,3 +116,9 @@ def test_audit_labels_is_a_view_of_the_registry() -> None:
 )
 def test_it_renders_payloads_in_japanese(code: str, payload: object, shown: str) -> None:
     assert render_payload(code, payload) == shown
+
+
+def test_it_shortens_long_texts_on_the_page_but_not_in_the_record() -> None:
+    text = "あ" * 500
+    assert render_payload("report.results.updated", text) == "あ" * 159 + "…"
+    assert render_payload("report.results.updated", text, limit=None) == text

@@ -65,7 +65,7 @@ def test_it_shows_field_names_and_values_in_japanese(
     for raw in ("direction", "neighbour", "position：", "reopened_report", "：up", "：down", "28"):
         assert raw not in html.split('id="h-entries"')[1], raw
     assert "移動：上げる" in html and "入れ替えた相手：" in html and "順位：" in html
-    assert "再開した報告：行政手続のオンライン化" in html and "状態：公表済み" in html and "状態：進行管理中" in html
+    assert "再開した報告：行政手続のオンライン化" in html and "年度の状態：公表済み" in html and "年度の状態：進行管理中" in html
 
 
 def test_it_shows_times_in_japan_time_with_the_era(login: Login, alice: AbstractBaseUser, city: Municipality) -> None:
