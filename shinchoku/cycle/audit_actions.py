@@ -16,11 +16,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from shinchoku import wareki
+from shinchoku.cycle.models import NotificationKind
+from shinchoku.cycle.workflow import TRANSITIONS, YEAR_TRANSITIONS
 from shinchoku.plans.models import Direction, ReportState, ScheduleStatus, YearState
 
 ValueKind = Literal[
     "text", "state", "year_state", "grade", "decimal", "direction", "date", "year_month", "fiscal_year", "bool",
-    "count", "names", "reference", "actual", "schedule_status", "end_reason", "hidden", "table",
+    "count", "names", "reference", "actual", "schedule_status", "end_reason", "hidden", "table", "transition",
+    "record_counts", "import_kind", "notification_kind",
 ]
 
 # Codes that read the same for reports and years; a year's "published" and a report's would clash otherwise.
@@ -33,6 +36,16 @@ YEAR_STATE_LABELS: dict[str, str] = {"": "（なし）", "new": "（なし）", 
 DIRECTION_LABELS = {"up": "上げる", "down": "下げる", **{str(k): str(v) for k, v in Direction.choices}}
 END_REASON_LABELS = {"discontinued": "廃止", "completed": "終了"}
 SCHEDULE_LABELS = {str(k): str(v) for k, v in ScheduleStatus.choices}
+# What an import counts (interchange/load.py DocumentLoader.count), in the words of the screens.
+RECORD_LABELS = {
+    "plan": "計画", "grade": "評価区分", "tag": "区分", "department": "部署", "revision": "改定", "pillar": "柱",
+    "policy": "施策", "reporting_year": "年度", "project": "個別事業計画", "project_tags": "事業の区分",
+    "project_departments": "事業の担当部署", "schedule": "スケジュール", "indicator": "目標指標",
+    "indicator_value": "目標値・実績", "project_report": "報告", "result_table": "成果の表",
+    "under_consideration": "検討中の施策", "under_consideration_removed": "削除した検討中の施策",
+}
+IMPORT_KIND_LABELS = {"json": "JSON", "report_text": "報告書のテキスト", "workbook": "年度報告シート"}
+NOTIFICATION_KIND_LABELS = {str(k): str(v) for k, v in NotificationKind.choices}
 MAX_TEXT = 160
 
 
@@ -108,9 +121,9 @@ FIELDS: dict[str, Field] = dict([
     _f("source", "出所"),
     _f("kind", "種類"),
     _f("replace", "差替え", "bool"),
-    _f("transition", "操作"),
-    _f("created", "追加", "count"),
-    _f("updated", "更新", "count"),
+    _f("transition", "年度の操作", "transition"),
+    _f("created", "追加", "record_counts"),
+    _f("updated", "更新", "record_counts"),
     _f("recipients", "宛先", "names"),
     _f("mailed", "メール送信先", "names"),
     _f("project", "個別事業計画"),
@@ -253,6 +266,18 @@ def render_value(kind: ValueKind, value: Any) -> str:
         return wareki.format_fiscal_year(int(value)) if str(value).isdigit() else _text(value)
     if kind == "count":
         return f"{value:,}" if isinstance(value, int) else _text(value)
+    if kind == "import_kind":
+        return IMPORT_KIND_LABELS.get(str(value), _text(value))
+    if kind == "notification_kind":
+        return NOTIFICATION_KIND_LABELS.get(str(value), _text(value))
+    if kind == "transition":
+        known = YEAR_TRANSITIONS.get(str(value)) or TRANSITIONS.get(str(value))
+        return known.label if known else _text(value)
+    if kind == "record_counts":
+        if isinstance(value, dict):
+            return "・".join(f"{RECORD_LABELS.get(str(k), str(k))}{n:,}件" if isinstance(n, int) else
+                            f"{RECORD_LABELS.get(str(k), str(k))}{_text(n)}" for k, n in value.items())
+        return render_value("count", value)
     if kind == "reference":
         if isinstance(value, dict):
             return _text(value.get("project") or value.get("name") or "—")
@@ -353,9 +378,10 @@ register("year.publication.created", "公表の版を保存", "fiscal_year", "ve
          "sha256")
 register("import.report.approved", "取込みで報告を確定", "state", "grade")
 register("import.report.replaced", "取込みで報告を差替え", "state", "grade", "file", "sha256")
+_IMPORT_KIND = (Field("kind", "形式", "import_kind"),)
 register("import.file.loaded", "ファイルを取込み", "kind", "file", "sha256", "fiscal_year", "transition", "created",
-         "updated")
-register("import.refused", "取込みを拒否（年度の状態）", "kind", "file", "sha256", "replace", "reason")
+         "updated", fields=_IMPORT_KIND)
+register("import.refused", "取込みを拒否（年度の状態）", "kind", "file", "sha256", "replace", "reason", fields=_IMPORT_KIND)
 register("workbook.imported", "年度報告シートを取込み", "file", "sha256", "reports")
 register("plan.project.discontinued", "個別事業計画を終了", "last_fiscal_year", "end_reason", "reports_removed")
 register("plan.indicator.target.updated", "目標値を変更", "fiscal_year", "value", "revision")
@@ -383,5 +409,6 @@ register("tenancy.department.created", "部署を追加", "name", "email")
 register("tenancy.department.updated", "部署を更新", "name", "email")
 register("tenancy.department.moved", "部署の並び順を変更", "position")
 register("cycle.thresholds.updated", "評価基準を変更", "a_min", "b_min", "c_min")
-register("notification.sent", "通知を送信", "kind", "project", "recipients", "mailed")
+register("notification.sent", "通知を送信", "kind", "project", "recipients", "mailed",
+         fields=(Field("kind", "通知の種類", "notification_kind"),))
 register("notification.preference.updated", "通知メールの設定を変更", "email")

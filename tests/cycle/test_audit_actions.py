@@ -111,6 +111,13 @@ def test_audit_labels_is_a_view_of_the_registry() -> None:
          "最終年度：令和6（2024）年度／終了の理由：廃止／削除した報告：1"),
         ("workbook.imported", {"file": "a.xlsx", "sha256": "ff", "reports": 3}, "ファイル：a.xlsx／変更した報告：3"),
         ("report.results.updated", None, "—"),
+        ("notification.sent", {"kind": "returned", "project": "事業C", "recipients": ["bob", "frank"], "mailed": []},
+         "通知の種類：差戻し／個別事業計画：事業C／宛先：bob・frank／メール送信先：—"),
+        ("import.file.loaded", {"kind": "json", "file": "a.json", "sha256": "ff", "fiscal_year": 2023,
+                                "transition": "import_published", "created": {"plan": 1, "project_tags": 10},
+                                "updated": {"reporting_year": 1}},
+         "形式：JSON／ファイル：a.json／年度：令和5（2023）年度／年度の操作：公表済み報告書の取込み／"
+         "追加：計画1件・事業の区分10件／更新：年度1件"),
         ("plan.schedule.updated", [{"a": 1}, {"a": 2}], "2行"),
     ],
 )
