@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from shinchoku import wareki
@@ -352,9 +352,11 @@ def _jst_midnight(day: dt.date) -> dt.datetime:
 
 
 def audit_entries(
-    *, municipality: Municipality, filters: AuditFilter = NO_FILTER, before: dt.datetime | None = None
+    *, municipality: Municipality, filters: AuditFilter = NO_FILTER, before: dt.datetime | None = None,
+    before_id: int | None = None,
 ) -> QuerySet[AuditEntry]:
-    """Newest first, filtered; the actor and the project are joined (the readers show both)."""
+    """Newest first, filtered; the actor and the project are joined (the readers show both). ``before`` (and
+    ``before_id``, the last row shown, so rows sharing a timestamp are not skipped) pages back."""
     entries = AuditEntry.objects.filter(municipality=municipality)
     if filters.action.endswith("."):
         entries = entries.filter(action__startswith=filters.action)
@@ -368,19 +370,21 @@ def audit_entries(
         entries = entries.filter(actor_id=filters.actor_id)
     if filters.project_id is not None:
         entries = entries.filter(project_id=filters.project_id)
-    if before is not None:
+    if before is not None and before_id is not None:
+        entries = entries.filter(Q(at__lt=before) | Q(at=before, pk__lt=before_id))
+    elif before is not None:
         entries = entries.filter(at__lt=before)
     return entries.select_related("actor", "project").order_by("-at", "-pk")
 
 
 def audit_for_municipality(
     *, municipality: Municipality, limit: int = 200, action_prefix: str = "", before: dt.datetime | None = None,
-    filters: AuditFilter | None = None,
+    filters: AuditFilter | None = None, before_id: int | None = None,
 ) -> list[AuditEntry]:
     """Newest first; ``action_prefix`` ("report.", "plan.") or ``filters`` narrow, ``before`` pages back."""
     if filters is None:
         filters = AuditFilter(action=action_prefix)
-    return list(audit_entries(municipality=municipality, filters=filters, before=before)[:limit])
+    return list(audit_entries(municipality=municipality, filters=filters, before=before, before_id=before_id)[:limit])
 
 
 def audit_filter_choices(*, municipality: Municipality) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:

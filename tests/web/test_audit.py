@@ -171,3 +171,18 @@ def test_it_never_shows_charlie_the_citys_entries(
 
 def test_it_redirects_anonymous_users_to_login(client: Client, city: Municipality) -> None:
     assert client.get(f"/{city.pk}/audit/").status_code == 302
+
+
+def test_it_skips_nothing_when_entries_share_a_timestamp(login: Login, alice: AbstractBaseUser, city: Municipality) -> None:
+    same = timezone.now() - dt.timedelta(days=1)
+    with scope(municipality=city):
+        AuditEntry.objects.bulk_create(
+            AuditEntry(municipality=city, at=same, action="plan.tag.created", object_type="plans.tag",
+                       object_repr=f"同時{i:02d}") for i in range(55)
+        )
+    client = login(alice)
+    first = client.get(f"/{city.pk}/audit/", {"action": "plan.tag.created"}).content.decode()
+    next_href = first.split('class="pagination"')[1].split('href="?')[-1].split('"')[0].replace("&amp;", "&")
+    second = client.get(f"/{city.pk}/audit/?{next_href}").content.decode()
+    shown = [f"同時{i:02d}" for i in range(55) if f"同時{i:02d}" in first or f"同時{i:02d}" in second]
+    assert len(shown) == 55

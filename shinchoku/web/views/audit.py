@@ -71,13 +71,16 @@ def audit_log(request: HttpRequest, municipality_id: int) -> HttpResponse:
             before = dt.datetime.fromisoformat(raw_before)
         except ValueError:
             before = None
+    before_id = _int_or_none(request.GET.get("before_id", "")) if before is not None else None
     entries = selectors.audit_for_municipality(
-        municipality=municipality, limit=PAGE_SIZE + 1, before=before, filters=filters
+        municipality=municipality, limit=PAGE_SIZE + 1, before=before, before_id=before_id, filters=filters
     )
     has_more = len(entries) > PAGE_SIZE
     entries = entries[:PAGE_SIZE]
     users, projects = selectors.audit_filter_choices(municipality=municipality)
-    next_query = _filter_query(raw, before=entries[-1].at.isoformat()) if has_more and entries else ""
+    next_query = (
+        _filter_query(raw, before=entries[-1].at.isoformat(), before_id=str(entries[-1].pk)) if has_more and entries else ""
+    )
     return page(
         request,
         "web/audit.html",
