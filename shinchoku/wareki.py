@@ -37,8 +37,9 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 __all__ = [
     "ERAS",
@@ -423,3 +424,49 @@ def find_year_months(text: str) -> list[tuple[int, int, int, int]]:
             found.append((year_from_match(m), month, m.start(), m.end()))
     return found
 
+
+
+# -- Date and time for people, and date bounds typed into filters -----------------------------------------------
+
+JST = ZoneInfo("Asia/Tokyo")
+
+
+def format_datetime(moment: datetime) -> str:
+    """An instant in Japan time with the era date: 2026-12-02T05:05Z → ``令和8年12月2日 14:05``.
+
+    Naive datetimes are taken as UTC (what the database stores), so a log reads the same whatever the server's
+    time zone."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    local = aware.astimezone(JST)
+    name, ey = era_of(local.date())
+    return f"{name}{GANNEN if ey == 1 else ey}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+# A bare year (2025, 令和7年, 令和7（2025）年) names the calendar year: a filter may be that coarse.
+_YEAR_ONLY_RE = re.compile(rf"{_YEAR}年?")
+
+
+def parse_date_bound(text: str) -> tuple[date, date]:
+    """The first and last day named by ``text``: a day, a month or a year, in era or Western form.
+
+    ``令和7年3月`` / ``R7.3`` / ``2025-03`` → (2025-03-01, 2025-03-31); ``2025-03-10`` / ``令和7年3月10日`` /
+    ``R7.3.10`` → that day twice; ``令和7年`` / ``2025`` → the calendar year. Days and months are read as
+    :func:`parse_date_input` reads them. Raises ``ValueError`` (English, naming the text) for anything else
+    or an impossible date."""
+    year_only = _YEAR_ONLY_RE.fullmatch(_normalise(text)) if isinstance(text, str) else None
+    if year_only is not None:
+        year = _resolve_year(
+            year_only, text, period=lambda y: (date(y, 1, 1), date(y, 12, 31)), what="calendar year"
+        )
+        return date(year, 1, 1), date(year, 12, 31)
+    try:
+        year, month, day = _parse_input(text)
+    except ValueError as refused:
+        if str(refused).startswith("not a date"):
+            raise ValueError(
+                f"not a date, month or year (e.g. 2025-03-10, 2025-03, 令和7年3月, R7.3): {text!r}"
+            ) from None
+        raise
+    if day is None:
+        return _month_bounds(year, month)
+    return date(year, month, day), date(year, month, day)

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from shinchoku import wareki
+from shinchoku.cycle import audit_actions
 from shinchoku.cycle.evaluation import achievement_rate
 from shinchoku.cycle.models import AuditEntry, ItemEvaluation, Notification, ReportTransition
 from shinchoku.cycle.workflow import TRANSITIONS
@@ -246,6 +248,8 @@ def return_reason(history: list[HistoryItem]) -> ReturnReason | None:
     return None
 
 
+# Label-only codes, kept while other branches still add theirs here: the registry (cycle/audit_actions.py) is
+# the source of truth, absorbs these at startup (CycleConfig.ready) and this dict then mirrors every label.
 AUDIT_LABELS: dict[str, str] = {
     "report.results.updated": "主な取組と成果を更新",
     "report.challenges.updated": "課題と今後の展開を更新",
@@ -287,7 +291,6 @@ AUDIT_LABELS: dict[str, str] = {
     "plan.project.updated": "個別事業計画を更新",
     "plan.project.departments.updated": "担当部署を変更",
     "plan.revision.created": "計画の改定を登録",
-    "plan.created": "次期計画を開始",
     "report.document.updated": "報告書（表題・公表月・本文）を更新",
     "plan.under_consideration.created": "検討中の施策を追加",
     "plan.under_consideration.updated": "検討中の施策を更新",
@@ -315,7 +318,7 @@ AUDIT_LABELS: dict[str, str] = {
 
 
 def audit_label(action: str) -> str:
-    return AUDIT_LABELS.get(action, action)
+    return audit_actions.label(action)
 
 
 def report_history(*, report: ProjectReport) -> list[HistoryItem]:
@@ -348,20 +351,82 @@ def report_history(*, report: ProjectReport) -> list[HistoryItem]:
 
 
 def audit_for_project(*, project: Project, limit: int = 200) -> list[AuditEntry]:
-    """Newest first: everything recorded about the project (its reports, indicators, targets)."""
-    return list(AuditEntry.objects.filter(project=project).select_related("actor").order_by("-at", "-pk")[:limit])
+    """Newest first: everything recorded about the project (its reports, indicators, targets); one query
+    (the project and the actor are joined, as the history table shows both)."""
+    return list(
+        AuditEntry.objects.filter(project=project).select_related("actor", "project").order_by("-at", "-pk")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the log page and the export narrow the log to; every part optional. Dates are Japan dates,
+    inclusive at both ends."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+    actor_id: int | None = None
+    project_id: int | None = None
+    action: str = ""  # an exact code ("report.submitted") or a family prefix ending in "." ("report.")
+
+
+NO_FILTER = AuditFilter()
+
+
+def _jst_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=wareki.JST)
+
+
+def audit_entries(
+    *, municipality: Municipality, filters: AuditFilter = NO_FILTER, before: dt.datetime | None = None,
+    before_id: int | None = None,
+) -> QuerySet[AuditEntry]:
+    """Newest first, filtered; the actor and the project are joined (the readers show both). ``before`` (and
+    ``before_id``, the last row shown, so rows sharing a timestamp are not skipped) pages back."""
+    entries = AuditEntry.objects.filter(municipality=municipality)
+    if filters.action.endswith("."):
+        entries = entries.filter(action__startswith=filters.action)
+    elif filters.action:
+        entries = entries.filter(action=filters.action)
+    if filters.since is not None:
+        entries = entries.filter(at__gte=_jst_midnight(filters.since))
+    if filters.until is not None:
+        entries = entries.filter(at__lt=_jst_midnight(filters.until + dt.timedelta(days=1)))
+    if filters.actor_id is not None:
+        entries = entries.filter(actor_id=filters.actor_id)
+    if filters.project_id is not None:
+        entries = entries.filter(project_id=filters.project_id)
+    if before is not None and before_id is not None:
+        entries = entries.filter(Q(at__lt=before) | Q(at=before, pk__lt=before_id))
+    elif before is not None:
+        entries = entries.filter(at__lt=before)
+    return entries.select_related("actor", "project").order_by("-at", "-pk")
 
 
 def audit_for_municipality(
-    *, municipality: Municipality, limit: int = 200, action_prefix: str = "", before: dt.datetime | None = None
+    *, municipality: Municipality, limit: int = 200, action_prefix: str = "", before: dt.datetime | None = None,
+    filters: AuditFilter | None = None, before_id: int | None = None,
 ) -> list[AuditEntry]:
-    """Newest first; ``action_prefix`` ("report.", "plan.") filters, ``before`` pages back in time."""
-    entries = AuditEntry.objects.filter(municipality=municipality)
-    if action_prefix:
-        entries = entries.filter(action__startswith=action_prefix)
-    if before is not None:
-        entries = entries.filter(at__lt=before)
-    return list(entries.select_related("actor", "project").order_by("-at", "-pk")[:limit])
+    """Newest first; ``action_prefix`` ("report.", "plan.") or ``filters`` narrow, ``before`` pages back."""
+    if filters is None:
+        filters = AuditFilter(action=action_prefix)
+    return list(audit_entries(municipality=municipality, filters=filters, before=before, before_id=before_id)[:limit])
+
+
+def audit_filter_choices(*, municipality: Municipality) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(users who appear in the log, the municipality's projects) for the filter form: two queries."""
+    from django.contrib.auth import get_user_model
+
+    actor_ids = AuditEntry.objects.filter(municipality=municipality, actor__isnull=False).values("actor_id")
+    users = [
+        (u.pk, audit_actions.actor_name(u))
+        for u in get_user_model().objects.filter(pk__in=actor_ids).order_by("username")
+    ]
+    projects = [
+        (p.pk, p.name)
+        for p in Project.objects.filter(plan__municipality=municipality).order_by("plan__start_fiscal_year", "position")
+    ]
+    return users, projects
 
 
 # -- dashboard ---------------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ app_name = "web"
 urlpatterns = [
     path("", municipality.municipality_home, name="municipality"),
     path("audit/", audit.audit_log, name="audit"),
+    path("audit/export.csv", audit.audit_export_csv, name="audit_export"),
     path("<int:fiscal_year>/", dashboard.dashboard_page, name="dashboard"),
     path("<int:fiscal_year>/cycle/", cycle.cycle_page, name="cycle"),
     path("<int:fiscal_year>/cycle/open/", cycle.cycle_open_view, name="cycle_open"),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 
+from shinchoku.cycle import audit_actions
 from shinchoku.cycle.models import AuditEntry
 from shinchoku.plans.models import Project
 from shinchoku.tenancy.models import Municipality
@@ -27,7 +28,12 @@ def audit_entry(
     after: Any = None,
     object_version: int | None = None,
 ) -> AuditEntry:
-    """Build (unsaved) one audit row; ``audit_record`` saves one, bulk writers save many at once."""
+    """Build (unsaved) one audit row; ``audit_record`` saves one, bulk writers save many at once.
+
+    ``action`` must be registered in ``shinchoku.cycle.audit_actions``: an unregistered code would be a row
+    no reader can label, so it is refused before anything is written."""
+    if not audit_actions.is_registered(action):
+        raise ValueError(f"audit action {action!r} is not registered in shinchoku.cycle.audit_actions")
     return AuditEntry(
         municipality_id=municipality if isinstance(municipality, int) else municipality.pk,
         actor=_actor(by),

@@ -11,7 +11,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from shinchoku import inputs, wareki
-from shinchoku.plans.models import Project, ReportState, ScheduleStatus
+from shinchoku.cycle import audit_actions
+from shinchoku.plans.models import Project, ReportState
 from shinchoku.values import Quantity
 
 register = template.Library()
@@ -109,58 +110,28 @@ def get_item(mapping: Any, key: Any) -> Any:
 
 @register.filter
 def audit_label(action: str) -> str:
-    from shinchoku.cycle.selectors import audit_label as label
-
-    return label(action)
+    return audit_actions.label(action)
 
 
-CODE_LABELS: dict[str, str] = {
-    **{str(k): str(v) for k, v in ScheduleStatus.choices},
-    **{str(k): str(v) for k, v in ReportState.choices},
-}
+@register.simple_tag
+def audit_payload(action: str, value: Any) -> str:
+    """``{% audit_payload e.action e.before %}``: a before/after in Japanese, as the action's registry entry
+    describes it (field names, states, directions, grades, Decimals, references by name)."""
+    return audit_actions.render_payload(action, value)
 
 
 @register.filter
 def audit_value(value: Any) -> str:
-    """A before/after JSON value of an audit row, short and readable.
-
-    Internal ids are left out; an actual shows its value (or 該当なし); codes show their Japanese label.
-    """
-    if value is None or value == "" or value == {} or value == []:
-        return "—"
-    if isinstance(value, bool):
-        return "はい" if value else "いいえ"
-    if isinstance(value, dict):
-        if "not_applicable" in value and "value" in value:
-            return "該当なし" if value["not_applicable"] else audit_value(value["value"])
-        if "grade" in value and "item" in value:
-            return audit_value(value["grade"])
-        shown = {k: v for k, v in value.items() if not k.endswith("_id") and k not in ("indicator", "item")}
-        if len(shown) == 1:
-            return audit_value(next(iter(shown.values())))
-        return "／".join(f"{AUDIT_KEYS.get(k, k)}：{audit_value(v)}" for k, v in shown.items())
-    if isinstance(value, list):
-        return "・".join(audit_value(v) for v in value)
-    text = CODE_LABELS.get(str(value), str(value))
-    return text if len(text) <= 160 else text[:159] + "…"
+    """A before/after whose action is not at hand (a save conflict's field): the registry's shared fields."""
+    return audit_actions.render_payload("", value)
 
 
-AUDIT_KEYS: dict[str, str] = {
-    "state": "状態",
-    "grade": "評価",
-    "suggested_grade": "評価案",
-    "rationale": "理由",
-    "comment": "コメント",
-    "fiscal_year": "年度",
-    "due_date": "提出期限",
-    "reports_created": "作成した報告",
-    "reports_published": "公表した報告",
-    "published_at": "公表日時",
-    "title": "表題",
-    "published_on": "公表年月",
-    "narrative": "本文",
-    "pillar": "柱",
-    "policy": "施策",
-    "text": "内容",
-    "under_consideration_copied": "引き継いだ検討中の施策",
-}
+@register.filter
+def actor_name(user: Any) -> str:
+    return audit_actions.actor_name(user)
+
+
+@register.filter
+def audit_time(value: dt.datetime | None) -> str:
+    """令和8年12月2日 14:05 (Japan time)."""
+    return wareki.format_datetime(value) if value is not None else ""
