@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Max
+from django.db.models import Max, Subquery
 
 from shinchoku import wareki
 from shinchoku.plans.models import (
+    Plan,
     PolicyUnderConsideration,
     Project,
     ProjectReport,
@@ -90,10 +91,11 @@ def publish_checklist(*, year: ReportingYear) -> PublishChecklist:
         for r in reports
         if r.grade is not None and not r.grade.as_planned and not any(str(t).strip() for t in r.non_b_summary)
     ]
-    previous = (
-        ReportingYear.objects.filter(plan__municipality_id=year.plan.municipality_id, fiscal_year=year.fiscal_year - 1)
-        .first()
-    )
+    # Last year may belong to the previous plan: match on the municipality, without loading the plan.
+    previous = ReportingYear.objects.filter(
+        plan__municipality_id=Subquery(Plan.objects.filter(pk=year.plan_id).values("municipality_id")[:1]),
+        fiscal_year=year.fiscal_year - 1,
+    ).first()
     this_uc, last_uc = _under_consideration(year), _under_consideration(previous)
     next_version = (Publication.objects.filter(reporting_year=year).aggregate(m=Max("version"))["m"] or 0) + 1
     last_label = wareki.format_fiscal_year(year.fiscal_year - 1)
@@ -116,8 +118,10 @@ def publish_checklist(*, year: ReportingYear) -> PublishChecklist:
         ),
         CheckItem(
             NARRATIVE_EDITED, "本文「1 進行管理」が今年度用に更新されている",
-            ok=not (previous is not None and year.narrative and year.narrative == previous.narrative),
-            blocking=False, todo=f"本文が{last_label}と同じです。今年度の内容になっているか確認してください。",
+            ok=bool(year.narrative) and not (previous is not None and year.narrative == previous.narrative),
+            blocking=False,
+            todo=f"本文が{last_label}と同じです。今年度の内容になっているか確認してください。" if year.narrative
+            else "本文がありません。報告書の編集で入力してください。",
         ),
         CheckItem(
             UNDER_CONSIDERATION_EDITED, "個別事業計画を検討中の施策が今年度用に更新されている",

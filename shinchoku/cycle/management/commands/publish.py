@@ -33,7 +33,7 @@ ENGLISH = {
     NON_B_SUMMARIES: ("non-B summary present for every project not graded as planned", "non-B summary missing"),
     TITLE: ("title set", "the year has no title"),
     PUBLICATION_MONTH: ("publication month set", "no publication month: the month of publishing is used"),
-    NARRATIVE_EDITED: ("section 1 edited for this year", "section 1 is identical to last year's"),
+    NARRATIVE_EDITED: ("section 1 edited for this year", "section 1 is empty or identical to last year's"),
     UNDER_CONSIDERATION_EDITED: (
         "policies under consideration edited for this year", "policies under consideration identical to last year's"
     ),
