@@ -234,6 +234,7 @@ AUDIT_LABELS: dict[str, str] = {
     "report.suggested_grade.updated": "評価案が変わりました",
     "report.created": "報告を作成",
     "report.submitted": "提出",
+    "report.withdrawn": "提出の取り下げ",
     "report.returned": "差戻し",
     "report.approved": "承認",
     "report.reopened": "再開",

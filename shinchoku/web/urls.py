@@ -40,6 +40,7 @@ urlpatterns = [
     path("<int:fiscal_year>/projects/<int:project_id>/", projects.project_detail, name="project_detail"),
     path("<int:fiscal_year>/projects/<int:project_id>/report/", report_form.report_edit, name="report_edit"),
     path("<int:fiscal_year>/projects/<int:project_id>/review/", review.report_review, name="report_review"),
+    path("<int:fiscal_year>/projects/<int:project_id>/withdraw/", report_form.report_withdraw_view, name="report_withdraw"),
     # 計画の管理 (DX staff edit; HQ and viewers read)
     path("<int:fiscal_year>/plan/", plan_admin.plan_admin, name="plan_admin"),
     path("<int:fiscal_year>/plan/revisions/", plan_admin.revision_create_view, name="revision_create"),
