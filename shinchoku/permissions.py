@@ -82,6 +82,8 @@ _ROLE_ACTIONS: dict[str, frozenset[Action]] = {
 _DEPARTMENT_PROJECT_ACTIONS = frozenset({Action.VIEW_PROJECT, Action.EDIT_REPORT, Action.SUBMIT_REPORT, Action.VIEW_AUDIT})
 # ... and to municipality-wide targets.
 _DEPARTMENT_MUNICIPALITY_ACTIONS = frozenset({Action.VIEW_MUNICIPALITY})
+# ... and to a published year: the published report is the municipality's official record, theirs to read too.
+_DEPARTMENT_PUBLISHED_YEAR_ACTIONS = frozenset({Action.REPORT_DOWNLOAD})
 
 _CACHE_ATTRIBUTE = "_shinchoku_grants"
 
@@ -145,6 +147,17 @@ def _resolve(target: Any) -> tuple[int, frozenset[int] | None]:
     raise TypeError(f"can(): unsupported target {type(target).__name__}")
 
 
+def _is_published_year(target: Any) -> bool:
+    from shinchoku.plans.models import ReportingYear
+
+    return isinstance(target, ReportingYear) and target.is_published
+
+
+def department_reads_published(user: Any, municipality_id: int) -> bool:
+    """True for a department editor of ``municipality_id``: they may read its published years' reports."""
+    return any(g.role == Role.DEPARTMENT_EDITOR for g in grants_in(user, municipality_id))
+
+
 def can(user: Any, action: Action, target: Target) -> bool:
     """True when ``user`` may do ``action`` to ``target`` (a Municipality, Plan, Project, ProjectReport or
     ReportingYear). Never raises for a user without rights; raises TypeError for an unknown target type."""
@@ -157,6 +170,8 @@ def can(user: Any, action: Action, target: Target) -> bool:
         if grant.role == Role.DEPARTMENT_EDITOR:
             if project_departments is None:
                 if action in _DEPARTMENT_MUNICIPALITY_ACTIONS:
+                    return True
+                if action in _DEPARTMENT_PUBLISHED_YEAR_ACTIONS and _is_published_year(target):
                     return True
             elif action in _DEPARTMENT_PROJECT_ACTIONS and project_departments & grant.department_ids:
                 return True

@@ -191,6 +191,8 @@ TASKS = {"default": {"BACKEND": _TASKS_BACKENDS[_tasks_backend], "QUEUES": ["def
 
 SESSION_COOKIE_SECURE = env_bool("SHINCHOKU_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Japanese, and says what to do instead (Django's own page is English).
+CSRF_FAILURE_VIEW = "shinchoku.web.views.errors.csrf_failure"
 # A session ends after this long without a request (renewed by activity, see web/middleware.py); 8 hours.
 SESSION_COOKIE_AGE = env_int("SHINCHOKU_SESSION_IDLE_MINUTES", 8 * 60) * 60
 # Behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto, redirect to HTTPS, send HSTS.

@@ -33,3 +33,5 @@ urlpatterns.append(
     path("<int:municipality_id>/<int:fiscal_year>/document/", include("shinchoku.web.urls_progress_report"))
 )
 urlpatterns.append(path("<int:municipality_id>/", include("shinchoku.web.urls")))
+
+handler403 = "shinchoku.web.views.errors.permission_denied"

@@ -362,6 +362,7 @@ register("report.submitted", "提出", "state", "comment")
 register("report.returned", "差戻し", "state", "comment")
 register("report.approved", "承認", "state", "grade", "rationale", "comment")
 register("report.reopened", "再開", "state", "comment")
+register("report.withdrawn", "提出の取り下げ", "state", "comment")
 register("report.published", "公表", "state")
 register("report.document.updated", "報告書（表題・公表月・本文）を更新", "title", "published_on", "narrative")
 for _code, _label in {

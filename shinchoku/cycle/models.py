@@ -191,6 +191,7 @@ class EvaluationThresholds(models.Model):
 
 class NotificationKind(models.TextChoices):
     SUBMITTED = "submitted", "提出"
+    WITHDRAWN = "withdrawn", "取り下げ"
     RETURNED = "returned", "差戻し"
     APPROVED = "approved", "承認"
     REOPENED = "reopened", "再開"

@@ -21,6 +21,7 @@ A project report:
                                               the project's department, DX)   next-year plans, schedule status,
                                                                               department grade, every indicator
                                                                               item has an actual or is n/a
+    withdraw  submitted            draft      SUBMIT_REPORT (dept editor, DX) until HQ acts (取り下げ); HQ is told
     return    submitted            returned   REVIEW_REPORT (HQ, DX)          comment required
     approve   submitted            approved   REVIEW_REPORT (HQ, DX)          final grade; rationale when it differs
                                                                               from the suggestion; non-B summary
@@ -70,6 +71,10 @@ SUBMIT = Transition(
     "submit", "提出", frozenset({ReportState.DRAFT, ReportState.RETURNED}), ReportState.SUBMITTED,
     Action.SUBMIT_REPORT, False, "report.submitted",
 )
+WITHDRAW = Transition(
+    "withdraw", "取り下げ", frozenset({ReportState.SUBMITTED}), ReportState.DRAFT,
+    Action.SUBMIT_REPORT, False, "report.withdrawn",
+)
 RETURN = Transition(
     "return", "差戻し", frozenset({ReportState.SUBMITTED}), ReportState.RETURNED,
     Action.REVIEW_REPORT, True, "report.returned",
@@ -87,9 +92,9 @@ IMPORT_APPROVE = Transition(
     Action.IMPORT, False, "import.report.approved",
 )
 
-TRANSITIONS: dict[str, Transition] = {t.name: t for t in (SUBMIT, RETURN, APPROVE, REOPEN, IMPORT_APPROVE)}
+TRANSITIONS: dict[str, Transition] = {t.name: t for t in (SUBMIT, WITHDRAW, RETURN, APPROVE, REOPEN, IMPORT_APPROVE)}
 # Transitions a person applies to one report on its page.
-REPORT_TRANSITIONS = (SUBMIT, RETURN, APPROVE, REOPEN)
+REPORT_TRANSITIONS = (SUBMIT, WITHDRAW, RETURN, APPROVE, REOPEN)
 
 STATE_LABELS = dict(ReportState.choices)
 

@@ -27,8 +27,8 @@ from shinchoku.cycle.services.publication import NoSuchVersion, report_file
 from shinchoku.documents.models import DraftFile, DraftStatus
 from shinchoku.documents.render import CONTENT_TYPES, FORMATS, LABELS, NoReportData, year_is_draft
 from shinchoku.interchange.corrections import corrections
-from shinchoku.permissions import Action
-from shinchoku.plans.models import Publication, ReportingYear
+from shinchoku.permissions import Action, can, department_reads_published
+from shinchoku.plans.models import Publication, ReportingYear, YearState
 from shinchoku.plans.selectors import plan_for_fiscal_year, publications_of
 from shinchoku.tenancy.models import Municipality
 from shinchoku.wareki import format_fiscal_year
@@ -63,10 +63,14 @@ def _content_disposition(filename: str) -> str:
 def report_index(request: HttpRequest, municipality_id: int) -> HttpResponse:
     """The latest fiscal year with a progress report (the page lists the other years)."""
     municipality = municipality_or_404(municipality_id)
-    authorize(request, Action.REPORT_DOWNLOAD, municipality)
+    readable = ReportingYear.objects.filter(plan__municipality=municipality)
+    if not can(request.user, Action.REPORT_DOWNLOAD, municipality):
+        if not department_reads_published(request.user, municipality.pk):
+            authorize(request, Action.REPORT_DOWNLOAD, municipality)
+        readable = readable.filter(state=YearState.PUBLISHED)  # departments read published years only
     with scope(municipality=municipality):
         latest = (
-            ReportingYear.objects.filter(plan__municipality=municipality)
+            readable
             .order_by("-fiscal_year")
             .values_list("fiscal_year", flat=True)
             .first()
@@ -79,13 +83,18 @@ def report_index(request: HttpRequest, municipality_id: int) -> HttpResponse:
 def _year_or_404(request: HttpRequest, municipality_id: int, fiscal_year: int) -> tuple[Municipality, ReportingYear]:
     """The municipality (its report readers only) and its reporting year; 404 when the year has none."""
     municipality = municipality_or_404(municipality_id)
-    authorize(request, Action.REPORT_DOWNLOAD, municipality)
-    with scope(municipality=municipality):
-        plan = plan_for_fiscal_year(municipality=municipality, fiscal_year=fiscal_year)
-        year = ReportingYear.objects.filter(plan=plan, fiscal_year=fiscal_year).select_related("plan").first() if plan else None
+    year = _year_of(municipality, fiscal_year)
+    # On the year, not the municipality: departments may read a published year's report (permissions.can).
+    authorize(request, Action.REPORT_DOWNLOAD, year if year is not None else municipality)
     if year is None:
         raise Http404("この年度の報告書はありません")
     return municipality, year
+
+
+def _year_of(municipality: Municipality, fiscal_year: int) -> ReportingYear | None:
+    with scope(municipality=municipality):
+        plan = plan_for_fiscal_year(municipality=municipality, fiscal_year=fiscal_year)
+        return ReportingYear.objects.filter(plan=plan, fiscal_year=fiscal_year).select_related("plan").first() if plan else None
 
 
 def _download_url(municipality_id: int, fiscal_year: int, code: str, version: int | None = None) -> str:
@@ -103,8 +112,11 @@ def report_downloads(request: HttpRequest, municipality_id: int, fiscal_year: in
     municipality, year = _year_or_404(request, municipality_id, fiscal_year)
     with scope(municipality=municipality):
         publications = publications_of(year=year)
+        listed = ReportingYear.objects.filter(plan__municipality=municipality)
+        if not can(request.user, Action.REPORT_DOWNLOAD, municipality):
+            listed = listed.filter(state=YearState.PUBLISHED)  # a department reads published years only
         years = list(
-            ReportingYear.objects.filter(plan__municipality=municipality)
+            listed
             .order_by("-fiscal_year")
             .values_list("fiscal_year", flat=True)
         )
@@ -214,7 +226,8 @@ def report_download(
     reloading, a second tab or a second person costs no second drawing.
     """
     municipality = municipality_or_404(municipality_id)
-    authorize(request, Action.REPORT_DOWNLOAD, municipality)
+    year = None if can(request.user, Action.REPORT_DOWNLOAD, municipality) else _year_of(municipality, fiscal_year)
+    authorize(request, Action.REPORT_DOWNLOAD, year if year is not None else municipality)
     if format not in FORMATS:
         raise Http404("この形式には対応していません")
     raw_version = request.GET.get("version", "")

@@ -9,7 +9,7 @@ from django_scopes import scope
 
 from shinchoku.cycle.selectors import projects_visible_to
 from shinchoku.permissions import Action, can, forget_grants
-from shinchoku.plans.models import Plan
+from shinchoku.plans.models import Plan, ReportingYear, YearState
 from shinchoku.tenancy.models import Membership, Municipality, Role
 
 from .conftest import DENSHI_KESSAI, ONLINE, project
@@ -25,6 +25,10 @@ MATRIX: list[tuple[Action, str, set[str]]] = [
     (A.VIEW_CYCLE, "municipality", {"alice", "dave", "erin"}),
     (A.VIEW_AUDIT, "municipality", {"alice", "dave", "erin"}),
     (A.REPORT_DOWNLOAD, "municipality", {"alice", "dave", "erin"}),
+    # Departments read the published report of their municipality, never a draft (案) of an open year.
+    (A.REPORT_DOWNLOAD, "published_year", {"alice", "bob", "frank", "dave", "erin"}),
+    (A.REPORT_DOWNLOAD, "open_year", {"alice", "dave", "erin"}),
+    (A.PUBLISH_CYCLE, "published_year", {"alice"}),
     (A.OPEN_CYCLE, "municipality", {"alice"}),
     (A.PUBLISH_CYCLE, "municipality", {"alice"}),
     (A.EDIT_PLAN, "municipality", {"alice"}),
@@ -56,7 +60,12 @@ def test_it_allows_exactly_the_matrix(
             "own": project(ONLINE),
             "other": project(DENSHI_KESSAI),
             "report": project(ONLINE).reports.get(fiscal_year=2023),
+            "published_year": ReportingYear.objects.select_related("plan").get(fiscal_year=2023),
+            # Not saved: only its state and plan matter to can().
+            "open_year": ReportingYear(plan=Plan.objects.get(municipality=kashiwazaki), fiscal_year=2024,
+                                       state=YearState.OPEN),
         }
+        assert targets["published_year"].is_published
         who = {name for name in EVERYONE if can(users[name], action, targets[kind])}
     assert who == allowed
 

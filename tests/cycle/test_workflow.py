@@ -223,5 +223,8 @@ def test_it_offers_each_user_only_their_transitions(submitted: ProjectReport, bo
             name: [t.name for t in available_transitions(user=user, report=submitted)]
             for name, user in {"bob": bob, "dave": dave, "alice": alice, "erin": erin}.items()
         }
-    assert offered == {"bob": [], "dave": ["return", "approve"], "alice": ["return", "approve"], "erin": []}
-    assert set(TRANSITIONS) == {"submit", "return", "approve", "reopen", "import"}
+    # The department may still take its submission back (取り下げ) while HQ has not acted.
+    assert offered == {
+        "bob": ["withdraw"], "dave": ["return", "approve"], "alice": ["withdraw", "return", "approve"], "erin": []
+    }
+    assert set(TRANSITIONS) == {"submit", "withdraw", "return", "approve", "reopen", "import"}

@@ -1,7 +1,7 @@
 """Report downloads on the web: members of the municipality download, others get 404, anonymous → login.
 
 Named users: Alice — DX staff of 柏崎市; Erin — viewer of 柏崎市; Frank — department editor of 総務課 (no
-municipality-wide report: 403); Charlie — DX staff of 刈羽村 (every 柏崎市 URL is a 404 for him).
+municipality-wide report of an open year: 403; the published year: yes); Charlie — DX staff of 刈羽村 (every 柏崎市 URL is a 404 for him).
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 from django.urls import reverse
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
+from shinchoku.cycle.services import reporting_year_reopen
+from shinchoku.plans.models import ReportingYear
 from shinchoku.tenancy.models import Department, Membership, Municipality, Role
 
 
@@ -83,14 +85,28 @@ def test_it_lets_alice_download(
     assert response["Cache-Control"] == "private, no-store"
 
 
-def test_it_lets_a_viewer_download_but_not_a_department_editor(
+def test_it_lets_a_viewer_and_a_department_editor_read_the_published_year(
     client: Client, kashiwazaki: Municipality
 ) -> None:
     client.force_login(_user("erin", kashiwazaki, Role.VIEWER))
     assert client.get(_file(kashiwazaki, "html")).status_code == 200
     client.force_login(_user("frank", kashiwazaki, Role.DEPARTMENT_EDITOR, ("総務課",)))
+    assert client.get(_page(kashiwazaki)).status_code == 200
+    assert client.get(_file(kashiwazaki, "html")).status_code == 200
+    index = client.get(reverse("documents:index", kwargs={"municipality_id": kashiwazaki.pk}))
+    assert index.status_code == 302 and index["Location"] == _page(kashiwazaki)
+
+
+def test_it_refuses_a_department_editor_the_draft_of_an_open_year(
+    client: Client, kashiwazaki: Municipality
+) -> None:
+    with scope(municipality=kashiwazaki):
+        year = ReportingYear.objects.get(fiscal_year=2023)
+    reporting_year_reopen(year=year, by=None, comment="訂正のため")
+    client.force_login(_user("frank", kashiwazaki, Role.DEPARTMENT_EDITOR, ("総務課",)))
     assert client.get(_page(kashiwazaki)).status_code == 403
     assert client.get(_file(kashiwazaki, "html")).status_code == 403
+    assert client.get(_file(kashiwazaki, "html") + "?version=1").status_code == 403
 
 
 def test_it_is_a_404_for_charlie_of_another_municipality(

@@ -101,12 +101,13 @@ def test_it_lists_the_versions_on_the_downloads_page_without_building_the_report
     assert "公表した版" in html and "?version=1" in html and "?version=2" in html
 
 
-def test_it_refuses_a_department_editor(
+def test_it_lets_a_department_editor_read_the_versions_of_a_published_year(
     client: Client, kashiwazaki: Municipality, frank: AbstractBaseUser, corrected: Publication
 ) -> None:
+    # The published report is the municipality's record: departments read it (never a draft, 案).
     client.force_login(frank)
-    assert client.get(_versions(kashiwazaki)).status_code == 403
-    assert client.get(_file(kashiwazaki, "pdf", 1)).status_code == 403
+    assert client.get(_versions(kashiwazaki)).status_code == 200
+    assert client.get(_file(kashiwazaki, "pdf", 1)).status_code == 200
 
 
 def test_it_is_a_404_for_another_municipality(

@@ -34,6 +34,33 @@ def test_it_explains_a_refusal_in_japanese(login: Login, bob: AbstractBaseUser, 
     assert "この操作を行う権限がありません" in html and "DX担当（企画政策課）" in html
 
 
+def test_it_names_the_municipality_and_what_to_do_instead_on_a_typed_url(
+    login: Login, bob: AbstractBaseUser, city: Municipality
+) -> None:
+    response = login(bob).get(f"/{city.pk}/2024/cycle/publish/")
+    html = response.content.decode()
+    assert response.status_code == 403 and "Forbidden" not in html and 'lang="ja"' in html
+    assert "柏崎市での" in html and "代わりにできること" in html
+    assert 'href="/"' in html and 'href="/login/"' in html and "別のユーザーでログイン" in html
+    assert "DX担当（企画政策課）" in html
+
+
+def test_it_answers_a_failed_csrf_check_in_japanese(bob: AbstractBaseUser, city: Municipality) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(bob)
+    response = client.post("/notifications/read/", {})
+    html = response.content.decode()
+    assert response.status_code == 403 and "CSRF verification failed" not in html and "Forbidden" not in html
+    assert "送信を受け付けられませんでした" in html and "再読み込み" in html and 'href="/login/"' in html
+
+
+def test_it_does_not_name_another_municipality_on_a_refusal(
+    login: Login, charlie: AbstractBaseUser, city: Municipality
+) -> None:
+    response = login(charlie).get(f"/{city.pk}/2024/cycle/publish/")
+    assert response.status_code == 404 and "柏崎市" not in response.content.decode()
+
+
 def test_it_renews_an_idle_session_on_activity(login: Login, alice: AbstractBaseUser) -> None:
     import time
 

@@ -51,6 +51,7 @@ from shinchoku.cycle.services.transitions import (
     report_reopen,
     report_return,
     report_submit,
+    report_withdraw,
 )
 from shinchoku.cycle.services.year import (
     reporting_year_due_date_set,
@@ -96,6 +97,7 @@ __all__ = [
     "report_return",
     "report_save",
     "report_submit",
+    "report_withdraw",
     "reporting_year_due_date_set",
     "reporting_year_open",
     "reporting_year_publish",

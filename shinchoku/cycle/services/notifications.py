@@ -43,6 +43,7 @@ class _Event:
 
 EVENTS: dict[str, _Event] = {
     NotificationKind.SUBMITTED: _Event("提出されました"),
+    NotificationKind.WITHDRAWN: _Event("取り下げられました"),
     NotificationKind.RETURNED: _Event("差し戻されました", "差戻しの理由"),
     NotificationKind.APPROVED: _Event("承認されました", "情報化推進本部のコメント"),
     NotificationKind.REOPENED: _Event("再開されました", "再開の理由"),
@@ -52,10 +53,10 @@ EVENTS: dict[str, _Event] = {
 
 
 def _recipients(*, kind: str, municipality_id: int, report: ProjectReport | None) -> list[Any]:
-    """The users told of ``kind``: HQ of a submission, the project's department editors of a report's return,
+    """The users told of ``kind``: HQ of a submission or its withdrawal, the project's department editors of a report's return,
     approval or reopening, every department editor of a year's reopening, everyone of a publication."""
     memberships = Membership.objects.filter(municipality_id=municipality_id, user__is_active=True)
-    if kind == NotificationKind.SUBMITTED:
+    if kind in (NotificationKind.SUBMITTED, NotificationKind.WITHDRAWN):
         memberships = memberships.filter(role=Role.HQ_REVIEWER)
     elif kind == NotificationKind.PUBLISHED:
         pass

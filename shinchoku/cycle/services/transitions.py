@@ -38,6 +38,7 @@ from shinchoku.cycle.workflow import (
     REOPEN,
     RETURN,
     SUBMIT,
+    WITHDRAW,
     IndicatorItemState,
     Transition,
     approve_problems,
@@ -134,6 +135,18 @@ def report_submit(*, report: ProjectReport, by: Any, comment: str = "") -> Proje
             raise IncompleteReport(missing)
         _apply(SUBMIT, report=current, by=by, municipality_id=municipality_id, comment=comment)
         return _tell(NotificationKind.SUBMITTED, report=current, by=by, municipality_id=municipality_id)
+
+
+def report_withdraw(*, report: ProjectReport, by: Any, comment: str = "") -> ProjectReport:
+    """submitted → draft (取り下げ): the department takes its submission back to correct it, until HQ acts
+    (returned or approved reports are past this); HQ is told, so nobody reviews a report being changed."""
+    with report_scope(report) as municipality_id:
+        current = lock_report(report)
+        comment = inputs.clean_text(comment, field="report.comment")
+        check_transition(WITHDRAW, report=current, user=by, comment=comment)
+        _apply(WITHDRAW, report=current, by=by, municipality_id=municipality_id, comment=comment)
+        return _tell(NotificationKind.WITHDRAWN, report=current, by=by, municipality_id=municipality_id,
+                     comment=comment)
 
 
 def report_return(

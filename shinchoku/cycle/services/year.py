@@ -22,6 +22,7 @@ from shinchoku.cycle.errors import (
     input_refusals,
 )
 from shinchoku.cycle.models import NotificationKind
+from shinchoku.cycle.selectors_publish import REPORTS_APPROVED, publish_checklist
 from shinchoku.cycle.services._audit import _actor, audit_record
 from shinchoku.cycle.services.evaluate import evaluate_reports
 from shinchoku.cycle.services.notifications import notify
@@ -207,9 +208,13 @@ def reporting_year_due_date_set(*, year: ReportingYear, due_date: dt.date, by: A
         return current
 
 
-def reporting_year_publish(*, year: ReportingYear, by: Any) -> Publication:
+def reporting_year_publish(*, year: ReportingYear, by: Any, warnings_confirmed: bool = True) -> Publication:
     """Publish the year: every report approved → the year published and frozen as its next publication
-    version (the snapshot the documents are drawn from). All or nothing."""
+    version (the snapshot the documents are drawn from). All or nothing.
+
+    Refuses while a blocking item of the publish checklist (cycle/selectors_publish.py) is open; with
+    ``warnings_confirmed=False`` also while a warning is (the page and the CLI pass the person's confirmation).
+    """
     with scope(municipality=year.plan.municipality_id), transaction.atomic():
         if by is not None and not can(by, Action.PUBLISH_CYCLE, year):
             raise NotPermitted("公表する権限がありません。")
@@ -223,14 +228,21 @@ def reporting_year_publish(*, year: ReportingYear, by: Any) -> Publication:
             .select_related("project")
             .order_by("project__position")
         )
-        reported = {r.project_id for r in reports}
-        missing = [p.name for p in projects_of_year(plan=current.plan, fiscal_year=current.fiscal_year) if p.pk not in reported]
-        pending = [r.project.name for r in reports if r.state != ReportState.APPROVED]
-        if pending or missing or not reports:
-            names = [*pending, *missing]
-            shown = "、".join(names[:10]) + (f" ほか{len(names) - 10}件" if len(names) > 10 else "")
+        # The checklist's blocking items, checked here as well: the page is not the only way in.
+        checklist = publish_checklist(year=current)
+        for item in checklist.blockers:
+            if item.key == REPORTS_APPROVED:
+                names = [d.label for d in item.details]
+                shown = "、".join(names[:10]) + (f" ほか{len(names) - 10}件" if len(names) > 10 else "")
+                raise TransitionNotAllowed(
+                    "すべての報告が承認されるまで公表できません。" + (f"未承認：{shown}" if names else "報告がありません。")
+                )
+            shown = "、".join(d.label for d in item.details[:10])
+            raise TransitionNotAllowed(f"公表できません：{item.todo}" + (f"（{shown}）" if shown else ""))
+        if not warnings_confirmed and checklist.warnings:
             raise TransitionNotAllowed(
-                "すべての報告が承認されるまで公表できません。" + (f"未承認：{shown}" if names else "報告がありません。")
+                "確認が必要な項目があります：" + " ".join(i.todo for i in checklist.warnings)
+                + "内容を確認したうえで公表してください。"
             )
         if current.published_on is None:
             current.published_on = timezone.localdate().replace(day=1)  # the documents give the month only

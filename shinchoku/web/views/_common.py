@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from shinchoku.cycle.concurrency import EditConflict
-from shinchoku.permissions import Action, can
+from shinchoku.permissions import Action, can, department_reads_published
 from shinchoku.plans.models import Plan, Project, ProjectReport
 from shinchoku.plans.selectors import plan_for_fiscal_year
 from shinchoku.tenancy.models import Municipality
@@ -99,7 +99,7 @@ def page(
             "audit": can(user, Action.VIEW_AUDIT, municipality),
             "plan": can(user, Action.EDIT_PLAN, municipality),
             "reports_url": reports_url(municipality)
-            if can(user, Action.REPORT_DOWNLOAD, municipality)
+            if can(user, Action.REPORT_DOWNLOAD, municipality) or department_reads_published(user, municipality.pk)
             else None,
         },
     )

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from shinchoku.cycle import selectors
 from shinchoku.cycle.errors import CycleError
-from shinchoku.cycle.services import reporting_year_open, reporting_year_publish, reporting_year_reopen
+from shinchoku.cycle.services import reporting_year_open, reporting_year_reopen
 from shinchoku.cycle.workflow import YEAR_OPEN
 from shinchoku.permissions import Action, can
 from shinchoku.plans.selectors import publications_of
@@ -79,27 +79,6 @@ def cycle_open_view(request: HttpRequest, municipality_id: int, fiscal_year: int
         return _render(request, municipality, fiscal_year, status=400, due_date_value=raw, due_date_error=exc.message)
     messages.success(request, f"{format_fiscal_year(fiscal_year)}の進行管理を開始しました。各担当部署に入力を依頼してください。")
     warn_if_past(request, due_date)
-    return redirect("web:cycle", municipality.pk, fiscal_year)
-
-
-@login_required
-@require_POST
-def cycle_publish_view(request: HttpRequest, municipality_id: int, fiscal_year: int) -> HttpResponse:
-    municipality = municipality_or_404(municipality_id)
-    authorize(request, Action.PUBLISH_CYCLE, municipality)
-    plan = plan_or_404(municipality, fiscal_year)
-    year = started_year_or_message(request, plan, fiscal_year)
-    if year is None:
-        return redirect("web:cycle", municipality.pk, fiscal_year)
-    try:
-        publication = reporting_year_publish(year=year, by=request.user)
-    except CycleError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            f"{format_fiscal_year(fiscal_year)}の報告書を公表しました（第{publication.version}版）。この年度の内容は確定されました。",
-        )
     return redirect("web:cycle", municipality.pk, fiscal_year)
 
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
 
 from shinchoku.cycle import selectors
 from shinchoku.cycle.errors import CycleError, InvalidInput
@@ -20,8 +21,9 @@ from shinchoku.cycle.services import (
     TransitionNotAllowed,
     report_save,
     report_submit,
+    report_withdraw,
 )
-from shinchoku.cycle.workflow import EDITABLE_STATES
+from shinchoku.cycle.workflow import EDITABLE_STATES, WITHDRAW
 from shinchoku.permissions import Action, can
 from shinchoku.plans.models import ProjectReport, ReportState, ScheduleStatus
 from shinchoku.plans.selectors import grade_scale_list
@@ -70,6 +72,8 @@ def _render(
         list_fields=[(name, label, data.lists[name]) for name, label in LIST_FIELDS.items()],
         editable=report.state in EDITABLE_STATES,
         can_submit=can(request.user, Action.SUBMIT_REPORT, report),
+        can_withdraw=WITHDRAW.allows_from(report.state) and not report.reporting_year.is_locked
+        and can(request.user, WITHDRAW.action, report),
         history=history,
         return_reason=selectors.return_reason(history) if report.state == ReportState.RETURNED else None,
         **extra,
@@ -162,3 +166,20 @@ def report_edit(request: HttpRequest, municipality_id: int, fiscal_year: int, pr
     messages.success(request, "下書きを保存しました。")
     return redirect("web:report_edit", municipality.pk, fiscal_year, project.pk)
 
+
+
+@login_required
+@require_POST
+def report_withdraw_view(request: HttpRequest, municipality_id: int, fiscal_year: int, project_id: int) -> HttpResponse:
+    """取り下げ: the department takes a submitted report back to draft (the service checks who and when)."""
+    municipality = municipality_or_404(municipality_id)
+    project = project_or_404(municipality, project_id)
+    authorize(request, Action.SUBMIT_REPORT, project)
+    report = report_or_404(project.pk, fiscal_year)
+    try:
+        report_withdraw(report=report, by=request.user)
+    except CycleError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "提出を取り下げました。報告は作成中に戻りました。情報化推進本部に通知しました。")
+    return redirect("web:report_edit", municipality.pk, fiscal_year, project.pk)
