@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from shinchoku.cycle import selectors
 from shinchoku.cycle.models import ItemKind
 from shinchoku.cycle.services import CycleError, report_approve, report_return
+from shinchoku.cycle.services.transitions import submitter_id
 from shinchoku.permissions import Action, can
 from shinchoku.plans.models import GradeDefinition, ProjectReport, ReportState
 from shinchoku.plans.selectors import grade_scale_list
@@ -57,6 +58,8 @@ def _render(
         grades=grades,
         as_planned=as_planned,
         reviewable=report.state == ReportState.SUBMITTED,
+        # Shown before the user tries: the service refuses it anyway (report_approve).
+        own_submission=report.state == ReportState.SUBMITTED and submitter_id(report) == request.user.pk,
         can_reopen=report.state == ReportState.APPROVED
         and can(request.user, Action.REOPEN_REPORT, report),
         history=selectors.report_history(report=report),
