@@ -304,3 +304,26 @@ def user_password_reset(*, municipality: Municipality, user: Any, by: Any) -> An
             municipality=municipality, by=by, action="user.password_reset_sent", obj=user, after={"email": user.email}
         )
     return user
+
+
+def municipality_approvers_set(*, municipality: Municipality, approvers: str, by: Any) -> Municipality:
+    """Who may return and approve reports here: HQ only (the default) or HQ and DX staff."""
+    from shinchoku.tenancy.models import Approvers
+
+    _check_manager(municipality, by)
+    if approvers not in Approvers.values:
+        raise InvalidInput("審査できる役割を選んでください。", field="approvers", english=f"unknown approvers {approvers!r}")
+    with transaction.atomic(), scope(municipality=municipality):
+        current = Municipality.objects.select_for_update().get(pk=municipality.pk)
+        if current.approvers != approvers:
+            before = current.approvers
+            current.approvers = approvers
+            current.save(update_fields=["approvers"])
+            audit_record(
+                municipality=current, by=by, action="tenancy.municipality.updated", obj=current,
+                before={"approvers": before}, after={"approvers": approvers},
+            )
+        municipality.approvers = approvers
+    if by is not None:
+        forget_grants(by)
+    return municipality
