@@ -52,6 +52,7 @@ from shinchoku.plans.models import (
     ValueKind,
 )
 
+
 def submitter_id(report: ProjectReport) -> int | None:
     """Who made the report's latest submission (None: never submitted, or by the system)."""
     last = (

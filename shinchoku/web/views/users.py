@@ -159,7 +159,7 @@ def user_import(request: HttpRequest, municipality_id: int) -> HttpResponse:
     if request.method != "POST":
         return page(request, "web/users/import.html", municipality=municipality, section="users", **context)
     upload = request.FILES.get("file")
-    file_name = upload.name if upload else request.POST.get("file_name", "")
+    file_name = (upload.name or "") if upload else request.POST.get("file_name", "")
     try:
         text = decode_csv(upload.read()) if upload else request.POST.get("csv_text", "")
         if not text:
