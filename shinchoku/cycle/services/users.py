@@ -313,7 +313,7 @@ def municipality_approvers_set(*, municipality: Municipality, approvers: str, by
     _check_manager(municipality, by)
     if approvers not in Approvers.values:
         raise InvalidInput("審査できる役割を選んでください。", field="approvers", english=f"unknown approvers {approvers!r}")
-    with transaction.atomic(), scope(municipality=municipality):
+    with transaction.atomic(), scope(municipality=municipality.pk):
         current = Municipality.objects.select_for_update().get(pk=municipality.pk)
         if current.approvers != approvers:
             before = current.approvers
