@@ -81,8 +81,7 @@ def clean_user_fields(
             "ログインIDは150文字以内の半角英数字と @ . + - _ で入力してください。", field="login",
             english=f"login {login!r}: use at most 150 letters, digits and @ . + - _",
         )
-    if not name:
-        raise InvalidInput("氏名を入力してください。", field="name", english="name is empty")
+    # The name may be empty: users made in the admin often have none, and the export must import back.
     if len(name) > NAME_MAX:
         raise InvalidInput("氏名は150文字以内で入力してください。", field="name", english="name is longer than 150 characters")
     try:

@@ -43,7 +43,11 @@ class Command(BaseCommand):
             if row.status != "unchanged":
                 self.stdout.write(f"{path}:{row.line}: {row.status} {row.login}")
         if options["dry_run"]:
-            self.stdout.write("dry run: nothing written")
+            counts = {status: plan.count(status) for status in ("new", "changed", "unchanged")}
+            self.stdout.write(
+                f"{municipality.name}: {counts['new']} new, {counts['changed']} changed, {counts['unchanged']} unchanged"
+                " (dry run: nothing written)"
+            )
             return
         try:
             counts = users_csv_apply(plan=plan, by=None, file_name=path.name)
