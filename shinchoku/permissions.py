@@ -2,8 +2,10 @@
 
 Roles (shinchoku.tenancy.models.Role), always within the municipality the membership belongs to:
 
-- DX staff (dx_staff): everything in their municipality.
-- HQ reviewer (hq_reviewer): reads everything, reviews (returns / approves) reports.
+- DX staff (dx_staff): everything in their municipality, including its users (MANAGE_USERS) — except reviewing
+  reports, which DX staff may do only where the municipality's ``approvers`` setting is ``hq_and_dx``.
+- HQ reviewer (hq_reviewer): reads everything, reviews (returns / approves) reports. Nobody approves a report
+  they submitted themselves; that depends on the report's history, so report_approve checks it, not ``can``.
 - Department editor (department_editor): sees and edits only the projects of their own department(s); sees
   the municipality's landing page, nothing municipality-wide (no dashboard, audit log or whole report).
 - Viewer (viewer): reads everything, changes nothing.
@@ -26,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch
 
-from shinchoku.tenancy.models import Department, Membership, Municipality, Role
+from shinchoku.tenancy.models import Approvers, Department, Membership, Municipality, Role
 
 if TYPE_CHECKING:
     from shinchoku.plans.models import Plan, Project, ProjectReport, ReportingYear
@@ -50,12 +52,13 @@ class Action(enum.Enum):
     REPORT_DOWNLOAD = "report_download"  # the whole 進行管理報告書 (Word/PDF/Excel/JSON)
     EDIT_REPORT_DOCUMENT = "edit_report_document"  # the 進行管理報告書's title, section 1, 検討中の施策 (DX staff)
     IMPORT = "import"  # load a report or an interchange document into a reporting year (DX staff)
+    MANAGE_USERS = "manage_users"  # invite, change, deactivate users of the municipality, reset passwords (DX staff)
 
 
 # Role → actions, for targets anywhere in the municipality. Department editors are handled separately because
 # their rights depend on the project's departments.
 _ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    Role.DX_STAFF: frozenset(Action),
+    Role.DX_STAFF: frozenset(Action) - {Action.REVIEW_REPORT},
     Role.HQ_REVIEWER: frozenset(
         {
             Action.VIEW_MUNICIPALITY,
@@ -94,6 +97,8 @@ class Grant:
 
     role: str
     department_ids: frozenset[int]
+    # The municipality's setting, read with the membership: DX staff review only where it says so.
+    dx_reviews: bool = False
 
 
 def _signed_in(user: Any) -> bool:
@@ -116,9 +121,16 @@ def grants_in(user: Any, municipality_id: int) -> list[Grant]:
         # Crossing the tenancy boundary on purpose: the user's roles are what decides the scope.
         memberships = Membership.objects.with_scopes_disabled().filter(
             user=user, municipality_id=municipality_id
-        ).prefetch_related(Prefetch("departments", queryset=Department.objects.with_scopes_disabled().only("pk")))
+        ).select_related("municipality").prefetch_related(
+            Prefetch("departments", queryset=Department.objects.with_scopes_disabled().only("pk"))
+        )
         cache[municipality_id] = [
-            Grant(role=m.role, department_ids=frozenset(d.pk for d in m.departments.all())) for m in memberships
+            Grant(
+                role=m.role,
+                department_ids=frozenset(d.pk for d in m.departments.all()),
+                dx_reviews=m.municipality.approvers == Approvers.HQ_AND_DX,
+            )
+            for m in memberships
         ]
     return cache[municipality_id]
 
@@ -166,6 +178,8 @@ def can(user: Any, action: Action, target: Target) -> bool:
     municipality_id, project_departments = _resolve(target)
     for grant in grants_in(user, municipality_id):
         if action in _ROLE_ACTIONS.get(grant.role, frozenset()):
+            return True
+        if grant.role == Role.DX_STAFF and action is Action.REVIEW_REPORT and grant.dx_reviews:
             return True
         if grant.role == Role.DEPARTMENT_EDITOR:
             if project_departments is None:

@@ -18,6 +18,20 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Django's views: the password validators of settings apply, and the session stays valid afterwards.
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # The one-time link of an invitation or a reset (cycle/services/users.py:password_link); Django's
+    # SetPasswordForm with the validators of settings. Not logged in afterwards: the user signs in as usual.
+    path(
+        "password/set/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/password_set_form.html", success_url="/password/set/done/"
+        ),
+        name="password_set",
+    ),
+    path(
+        "password/set/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_set_done.html"),
+        name="password_set_done",
+    ),
     # The user's own notifications, across their municipalities (the request is scoped to all of them).
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.notifications_read, name="notifications_read"),

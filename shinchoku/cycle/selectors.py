@@ -314,6 +314,13 @@ AUDIT_LABELS: dict[str, str] = {
     "cycle.thresholds.updated": "評価基準を変更",
     "notification.sent": "通知を送信",
     "notification.preference.updated": "通知メールの設定を変更",
+    "user.invited": "利用者を招待",
+    "user.updated": "利用者の情報を変更",
+    "user.deactivated": "利用者を利用停止",
+    "user.reactivated": "利用者の利用を再開",
+    "user.password_reset_sent": "パスワード再設定のメールを送信",
+    "user.imported": "利用者をCSVから取込み",
+    "tenancy.municipality.updated": "自治体の設定を変更",
 }
 
 

@@ -11,10 +11,22 @@ from django.db import models
 from django_scopes import ScopedManager
 
 
+class Approvers(models.TextChoices):
+    """Who may return and approve submitted reports (審査), a municipality setting."""
+
+    HQ = "hq", "情報化推進本部のみ"
+    HQ_AND_DX = "hq_and_dx", "情報化推進本部とDX担当"
+
+
 class Municipality(models.Model):
     name = models.CharField("自治体名", max_length=100, unique=True)
     # 全国地方公共団体コード (6 digits with check digit); optional because a city is often set up before anyone looks it up.
     code = models.CharField("団体コード", max_length=6, blank=True, default="")
+    # The README's rule is that HQ reviews; a small city whose DX team also reviews opts in. Either way nobody
+    # approves a report they submitted themselves (cycle/services/transitions.py:report_approve).
+    approvers = models.CharField(
+        "報告を審査（差戻し・承認）できる役割", max_length=16, choices=Approvers.choices, default=Approvers.HQ
+    )
 
     objects = ScopedManager(municipality="pk")
 

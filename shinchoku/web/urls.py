@@ -21,6 +21,7 @@ from shinchoku.web.views import (
     report_form,
     review,
     schedule_edit,
+    users,
     workbook,
 )
 
@@ -30,6 +31,13 @@ urlpatterns = [
     path("", municipality.municipality_home, name="municipality"),
     path("audit/", audit.audit_log, name="audit"),
     path("audit/export.csv", audit.audit_export_csv, name="audit_export"),
+    # 利用者の管理 and the municipality's settings (DX staff)
+    path("users/", users.user_list, name="user_list"),
+    path("users/new/", users.user_new, name="user_new"),
+    path("users/import/", users.user_import, name="user_import"),
+    path("users/<int:user_id>/", users.user_edit, name="user_edit"),
+    path("users/<int:user_id>/<slug:action>/", users.user_action, name="user_action"),
+    path("settings/", users.municipality_settings, name="municipality_settings"),
     path("<int:fiscal_year>/", dashboard.dashboard_page, name="dashboard"),
     path("<int:fiscal_year>/cycle/", cycle.cycle_page, name="cycle"),
     path("<int:fiscal_year>/cycle/open/", cycle.cycle_open_view, name="cycle_open"),

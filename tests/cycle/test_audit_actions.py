@@ -58,7 +58,9 @@ def test_it_registers_every_transitions_code() -> None:
 def test_every_code_is_namespaced_and_labelled_in_japanese() -> None:
     for code, action in REGISTRY.items():
         assert re.fullmatch(r"[a-z_]+(\.[a-z_]+)+", code), code
-        assert action.label and not re.search(r"[A-Za-z]{3,}", action.label), code
+        # File formats are named as the screens name them (CSV, Excel); anything else English is a slip.
+        words = set(re.findall(r"[A-Za-z]{3,}", action.label)) - {"CSV", "Excel", "JSON"}
+        assert action.label and not words, code
 
 
 def test_it_refuses_an_unknown_code(kashiwazaki: Municipality, in_kashiwazaki: Municipality) -> None:

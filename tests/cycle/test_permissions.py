@@ -38,7 +38,8 @@ MATRIX: list[tuple[Action, str, set[str]]] = [
     (A.EDIT_REPORT, "other", {"alice", "frank"}),
     (A.SUBMIT_REPORT, "report", {"alice", "bob"}),
     (A.EDIT_REPORT, "report", {"alice", "bob"}),
-    (A.REVIEW_REPORT, "report", {"alice", "dave"}),
+    (A.REVIEW_REPORT, "report", {"dave"}),  # DX staff only where approvers = hq_and_dx
+    (A.MANAGE_USERS, "municipality", {"alice"}),
     (A.REOPEN_REPORT, "report", {"alice"}),
     (A.VIEW_AUDIT, "own", {"alice", "bob", "dave", "erin"}),
     (A.EDIT_PLAN, "own", {"alice"}),

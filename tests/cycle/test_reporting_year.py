@@ -57,13 +57,14 @@ def _publications(plan: Plan, fiscal_year: int) -> list[Publication]:
         return list(Publication.objects.filter(reporting_year__plan=plan, reporting_year__fiscal_year=fiscal_year))
 
 
-def _approve_all(year: ReportingYear, by: Any) -> None:
+def _approve_all(year: ReportingYear, by: Any, reviewer: Any) -> None:
+    """``by`` submits, ``reviewer`` (HQ) approves: nobody approves their own submission."""
     with scope(municipality=year.plan.municipality_id):
         reports = list(ProjectReport.objects.filter(reporting_year=year).select_related("project__plan"))
         b = grade("B")
     for report in reports:
         report = report_submit(report=complete(report, by), by=by)
-        report_approve(report=report, by=by, final_grade=b, rationale="総合的に判断しました。")
+        report_approve(report=report, by=reviewer, final_grade=b, rationale="総合的に判断しました。")
 
 
 def test_it_refuses_a_state_assignment_outside_the_transition_table(plan: Plan) -> None:
@@ -103,7 +104,7 @@ def test_it_keeps_the_published_fy2023_pdf_through_the_next_years(plan: Plan, al
         line = report_of(LINE, 2024)
         line_indicator = indicator_of(LINE)
     report_save(report=line, by=alice, expected_version=line.version, actuals={line_indicator.pk: "35"})
-    _approve_all(year_2024, alice)
+    _approve_all(year_2024, alice, dave)
     reporting_year_publish(year=year_2024, by=alice)
     # A target revision for the following years, and a project added by it.
     revision = plan_revision_create(plan=plan, revised_on=dt.date(2025, 3, 1), description="目標の見直し", by=alice)
@@ -176,7 +177,7 @@ def test_it_discontinues_a_project_from_a_year_on(plan: Plan, alice: Any, year_2
     assert entry.after["last_fiscal_year"] == 2023 and entry.after["reports_removed"] == 1
 
 
-def test_it_publishes_a_correction_as_version_2_and_keeps_version_1(plan: Plan, alice: Any) -> None:
+def test_it_publishes_a_correction_as_version_2_and_keeps_version_1(plan: Plan, alice: Any, dave: Any) -> None:
     municipality = plan.municipality
     v1_pdf = report_file(municipality=municipality, fiscal_year=2023, format="pdf").data
     year = reporting_year_reopen(year=_year(plan, 2023), by=alice, comment="実績値の誤りの訂正")
@@ -188,7 +189,7 @@ def test_it_publishes_a_correction_as_version_2_and_keeps_version_1(plan: Plan, 
     line = report_submit(report=complete(line, alice, results=["LINEの登録者が増えました（訂正）"]), by=alice)
     with scope(municipality=plan.municipality_id):
         a = grade("A")
-    report_approve(report=line, by=alice, final_grade=a, rationale="")
+    report_approve(report=line, by=dave, final_grade=a, rationale="")
     publication = reporting_year_publish(year=_year(plan, 2023), by=alice)
     assert publication.version == 2
     v1, v2 = _publications(plan, 2023)

@@ -53,6 +53,28 @@ from shinchoku.plans.models import (
     ValueKind,
 )
 
+
+def submitter_id(report: ProjectReport) -> int | None:
+    """Who made the report's latest submission (None: never submitted, or by the system)."""
+    last = (
+        ReportTransition.objects.filter(report=report, name=SUBMIT.name)
+        .order_by("-at", "-pk")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    return last
+
+
+def check_not_own_submission(report: ProjectReport, by: Any) -> None:
+    """Four eyes: whoever submitted a report may not approve it, whatever roles they hold."""
+    actor = _actor(by)
+    if actor is not None and submitter_id(report) == actor.pk:
+        raise TransitionNotAllowed(
+            "ご自身が提出した報告は承認できません。提出していない審査担当者（情報化推進本部）が承認してください。",
+            english="you submitted this report yourself; another reviewer must approve it",
+        )
+
+
 # -- transitions -----------------------------------------------------------------------------------------------
 
 
@@ -193,6 +215,7 @@ def report_approve(
         check_version(current, expected_version)
         comment = inputs.clean_text(comment, field="report.comment")
         check_transition(APPROVE, report=current, user=by, comment=comment)
+        check_not_own_submission(current, by)
         check_grade(final_grade, municipality_id, "最終評価")
         rationale = inputs.clean_text(rationale, field="report.rationale")
         summary = clean_items(non_b_summary, field="non_b_summary")

@@ -98,6 +98,7 @@ def page(
             "cycle": can(user, Action.VIEW_CYCLE, municipality),
             "audit": can(user, Action.VIEW_AUDIT, municipality),
             "plan": can(user, Action.EDIT_PLAN, municipality),
+            "users": can(user, Action.MANAGE_USERS, municipality),
             "reports_url": reports_url(municipality)
             if can(user, Action.REPORT_DOWNLOAD, municipality) or department_reads_published(user, municipality.pk)
             else None,
