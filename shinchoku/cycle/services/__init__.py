@@ -51,6 +51,7 @@ from shinchoku.cycle.services.transitions import (
     report_reopen,
     report_return,
     report_submit,
+    reports_bulk_approve,
 )
 from shinchoku.cycle.services.year import (
     reporting_year_due_date_set,
@@ -100,6 +101,7 @@ __all__ = [
     "reporting_year_open",
     "reporting_year_publish",
     "reporting_year_reopen",
+    "reports_bulk_approve",
     "revision_first_fiscal_year",
     "thresholds_set",
     "under_consideration_create",
