@@ -73,8 +73,8 @@ def share_warning(actual: Decimal | None, unit: str) -> PlausibilityWarning | No
 def change_warning(actual: Decimal | None, last_actual: Decimal | None) -> PlausibilityWarning | None:
     if actual is None or last_actual is None or last_actual == 0:
         return None
-    factor = abs(actual) / abs(last_actual)
-    if factor > CHANGE_FACTOR or factor * CHANGE_FACTOR < 1:
+    # Multiplied, not divided: exact in Decimal, so ×3 up and ÷3 down are the same rule.
+    if abs(actual) > CHANGE_FACTOR * abs(last_actual) or CHANGE_FACTOR * abs(actual) < abs(last_actual):
         return PlausibilityWarning(
             "large_change", f"前年度の実績（{last_actual}）から3倍を超えて変化しています（今年度 {actual}）。理由を確認してください。"
         )
