@@ -40,6 +40,11 @@ class PlausibilityWarning:
     message: str
 
 
+def _n(value: Decimal) -> str:
+    """A value as users type it: 60,000 and 31.7, not 60000.000000 (the stored precision)."""
+    return f"{value.normalize():,f}"
+
+
 def is_share(unit: str) -> bool:
     return unit.strip() in SHARE_UNITS
 
@@ -52,22 +57,22 @@ def rate_warning(rate: Decimal | None) -> PlausibilityWarning | None:
     if rate is None:
         return None
     if rate > RATE_HIGH:
-        return PlausibilityWarning("rate_high", f"達成率が{rate}％で、150％を超えています。値の桁や単位を確認してください。")
+        return PlausibilityWarning("rate_high", f"達成率が{_n(rate)}％で、150％を超えています。値の桁や単位を確認してください。")
     if rate < RATE_LOW:
-        return PlausibilityWarning("rate_negative", f"達成率が{rate}％で、0％未満です。値を確認してください。")
+        return PlausibilityWarning("rate_negative", f"達成率が{_n(rate)}％で、0％未満です。値を確認してください。")
     return None
 
 
 def negative_count_warning(actual: Decimal | None, unit: str) -> PlausibilityWarning | None:
     if actual is None or actual >= 0 or not is_count(unit):
         return None
-    return PlausibilityWarning("negative_count", f"実績が{actual}{unit}で、負の数です。件数・人数は0以上です。")
+    return PlausibilityWarning("negative_count", f"実績が{_n(actual)}{unit}で、負の数です。件数・人数は0以上です。")
 
 
 def share_warning(actual: Decimal | None, unit: str) -> PlausibilityWarning | None:
     if actual is None or not is_share(unit) or actual <= SHARE_MAX:
         return None
-    return PlausibilityWarning("share_over_100", f"割合（％）の実績が{actual}％で、100％を超えています。単位を確認してください。")
+    return PlausibilityWarning("share_over_100", f"割合（％）の実績が{_n(actual)}％で、100％を超えています。単位を確認してください。")
 
 
 def change_warning(actual: Decimal | None, last_actual: Decimal | None) -> PlausibilityWarning | None:
@@ -76,7 +81,7 @@ def change_warning(actual: Decimal | None, last_actual: Decimal | None) -> Plaus
     # Multiplied, not divided: exact in Decimal, so ×3 up and ÷3 down are the same rule.
     if abs(actual) > CHANGE_FACTOR * abs(last_actual) or CHANGE_FACTOR * abs(actual) < abs(last_actual):
         return PlausibilityWarning(
-            "large_change", f"前年度の実績（{last_actual}）から3倍を超えて変化しています（今年度 {actual}）。理由を確認してください。"
+            "large_change", f"前年度の実績（{_n(last_actual)}）から3倍を超えて変化しています（今年度 {_n(actual)}）。理由を確認してください。"
         )
     return None
 
