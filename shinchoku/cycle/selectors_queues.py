@@ -140,11 +140,12 @@ def item_warnings(*, items: list[ItemEvaluation], values: dict[tuple[int, str, i
     for item in items:
         if item.kind != ItemKind.INDICATOR or item.indicator is None:
             continue
-        actual = values.get((item.indicator_id, ValueKind.ACTUAL, fiscal_year))
+        iid = item.indicator.pk
+        actual = values.get((iid, ValueKind.ACTUAL, fiscal_year))
         if actual is None:
             continue
-        target = values.get((item.indicator_id, ValueKind.TARGET, fiscal_year))
-        last = values.get((item.indicator_id, ValueKind.ACTUAL, fiscal_year - 1))
+        target = values.get((iid, ValueKind.TARGET, fiscal_year))
+        last = values.get((iid, ValueKind.ACTUAL, fiscal_year - 1))
         rate = achievement_rate(
             actual=actual.value, target=target.value if target else None, direction=item.indicator.direction
         )
