@@ -145,3 +145,25 @@ def test_the_queue_page_costs_the_same_with_more_reports(
         return [q["sql"] for q in ctx.captured_queries if "cycle_notification" not in q["sql"]]
 
     assert len(queue_queries(three)) == len(queue_queries(one))
+
+
+def test_the_cli_lists_the_queue_and_approves_the_eligible(
+    city: Municipality, dave: AbstractBaseUser, bob: AbstractBaseUser, queue: None, report_of: ReportOf
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("review-queue", "--municipality", "柏崎市", "--fiscal-year", "2024", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith(f"{SHINKOTSU}\t") and lines[0].endswith("\teligible") and "4 report(s) waiting" in lines
+    with pytest.raises(SystemExit) as refused:
+        call_command("review-queue", "--municipality", "柏崎市", "--fiscal-year", "2024", "--approve-eligible",
+                     "--as", "bob", stdout=StringIO(), stderr=StringIO())
+    assert refused.value.code == 2 and report_of(SHINKOTSU).state == "submitted"
+    out = StringIO()
+    call_command("review-queue", "--municipality", "柏崎市", "--fiscal-year", "2024", "--approve-eligible",
+                 "--as", "dave", stdout=out)
+    assert "2 report(s) approved" in out.getvalue()
+    assert report_of(SHINKOTSU).state == "approved" and report_of(LINE).state == "submitted"
