@@ -52,6 +52,7 @@ class Action(enum.Enum):
     REPORT_DOWNLOAD = "report_download"  # the whole 進行管理報告書 (Word/PDF/Excel/JSON)
     EDIT_REPORT_DOCUMENT = "edit_report_document"  # the 進行管理報告書's title, section 1, 検討中の施策 (DX staff)
     IMPORT = "import"  # load a report or an interchange document into a reporting year (DX staff)
+    VIEW_REVIEW_QUEUE = "view_review_queue"  # the reports waiting for review (HQ; DX staff follow the cycle)
     MANAGE_USERS = "manage_users"  # invite, change, deactivate users of the municipality, reset passwords (DX staff)
 
 
@@ -66,6 +67,7 @@ _ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_CYCLE,
             Action.VIEW_PROJECT,
             Action.REVIEW_REPORT,
+            Action.VIEW_REVIEW_QUEUE,
             Action.VIEW_AUDIT,
             Action.REPORT_DOWNLOAD,
         }

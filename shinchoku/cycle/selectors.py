@@ -20,6 +20,7 @@ from shinchoku import wareki
 from shinchoku.cycle import audit_actions
 from shinchoku.cycle.evaluation import achievement_rate
 from shinchoku.cycle.models import AuditEntry, ItemEvaluation, Notification, ReportTransition
+from shinchoku.cycle.plausibility import PlausibilityWarning, warnings_for
 from shinchoku.cycle.workflow import TRANSITIONS
 from shinchoku.permissions import editable_department_ids, sees_all_projects
 from shinchoku.plans.models import (
@@ -131,6 +132,16 @@ def _count_states(rows: Iterable[CompletionRow]) -> dict[str, int]:
     return {state: counted.get(state, 0) for state in COMPLETION_STATES}
 
 
+def is_untouched(report: ProjectReport) -> bool:
+    """A draft nobody has saved since the year was opened: 未着手, not 作成中.
+
+    Opening the year creates the report at version 1 (and evaluation only stores the suggestion, without a
+    bump); every save that changes something, and every transition, bumps the version. So version 1 in the
+    draft state means nobody has written anything yet.
+    """
+    return report.state == ReportState.DRAFT and report.version == 1
+
+
 def cycle_completion(*, year: ReportingYear, today: dt.date | None = None) -> CycleCompletion:
     """Per project of the year and per department: the report's state and whether it is overdue. Three queries."""
     today = today or timezone.localdate()
@@ -149,7 +160,7 @@ def cycle_completion(*, year: ReportingYear, today: dt.date | None = None) -> Cy
         report = reports.get(project.pk)
         if report is None and not project.is_active_in(year.fiscal_year):
             continue
-        state = report.state if report else NOT_STARTED
+        state = NOT_STARTED if report is None or is_untouched(report) else report.state
         departments = [link.department for link in project.department_links.all()]
         row = CompletionRow(
             project=project, departments=departments, report=report, state=state,
@@ -186,10 +197,20 @@ class ItemRow:
     indicator: Indicator | None
     target: IndicatorValue | None
     actual: IndicatorValue | None
+    last_actual: IndicatorValue | None = None  # the previous fiscal year's actual (review aid)
 
     @property
     def achievement_rate(self) -> Decimal | None:
         return self.item.achievement_rate
+
+    @property
+    def warnings(self) -> list[PlausibilityWarning]:
+        if self.indicator is None or self.actual is None:
+            return []
+        return warnings_for(
+            actual=self.actual.value, unit=self.indicator.unit, rate=self.item.achievement_rate,
+            last_actual=self.last_actual.value if self.last_actual else None,
+        )
 
 
 def report_items(*, report: ProjectReport) -> list[ItemRow]:
@@ -202,11 +223,12 @@ def report_items(*, report: ProjectReport) -> list[ItemRow]:
     values = indicator_values_current(indicator_ids=[i.indicator_id for i in items if i.indicator_id])
     rows = []
     for item in items:
-        target = actual = None
+        target = actual = last_actual = None
         if item.indicator_id:
             target = values.get((item.indicator_id, ValueKind.TARGET, report.fiscal_year))
             actual = values.get((item.indicator_id, ValueKind.ACTUAL, report.fiscal_year))
-        rows.append(ItemRow(item=item, indicator=item.indicator, target=target, actual=actual))
+            last_actual = values.get((item.indicator_id, ValueKind.ACTUAL, report.fiscal_year - 1))
+        rows.append(ItemRow(item=item, indicator=item.indicator, target=target, actual=actual, last_actual=last_actual))
     return rows
 
 
@@ -263,6 +285,8 @@ AUDIT_LABELS: dict[str, str] = {
     "report.item_grade.updated": "評価項目の評価を更新",
     "report.suggested_grade.updated": "評価案が変わりました",
     "report.created": "報告を作成",
+    "report.bulk_approved": "一括承認",
+    "reminder.sent": "督促メールを送信",
     "report.submitted": "提出",
     "report.returned": "差戻し",
     "report.approved": "承認",
@@ -516,7 +540,9 @@ def dashboard(*, municipality: Municipality, fiscal_year: int) -> Dashboard:
         distribution.append(
             PillarGrades(pillar=pillar, counts=[(g, counted.get(g.pk, 0)) for g in grades], ungraded=counted.get(None, 0))
         )
-    completion = Counter(reports[p.pk].state if p.pk in reports else NOT_STARTED for p in projects)
+    completion = Counter(
+        reports[p.pk].state if p.pk in reports and not is_untouched(reports[p.pk]) else NOT_STARTED for p in projects
+    )
     indicators = list(Indicator.objects.filter(project__plan=plan).order_by("project__position", "position"))
     values = indicator_values_current(indicator_ids=[i.pk for i in indicators])
     project_by_id = {p.pk: p for p in projects}

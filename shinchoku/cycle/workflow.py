@@ -220,3 +220,17 @@ def approve_problems(
             f"進捗状況が{as_planned_grade.code}以外（{final_grade.code}）の事業には「進捗状況{as_planned_grade.code}以外の概要」を入力してください。"
         )
     return problems
+
+
+def bulk_approve_problem(report: ProjectReport, *, as_planned: GradeDefinition | None) -> str:
+    """Why the report may not be approved in bulk ("" = it may): the final grade is the suggestion, so the
+    department must not propose another and nothing may need a written rationale or a non-B summary."""
+    if report.state != ReportState.SUBMITTED:
+        return "提出済みではありません。"
+    if report.suggested_grade_id is None:
+        return "評価案がありません。"
+    if report.department_grade_id is not None and report.department_grade_id != report.suggested_grade_id:
+        return "担当部署の評価が評価案と異なります。"
+    if as_planned is not None and report.suggested_grade_id != as_planned.pk and not _filled(report.non_b_summary):
+        return f"進捗状況{as_planned.code}以外の概要がありません。"
+    return ""

@@ -154,7 +154,11 @@ def run_year(page: Any, base: str, mid: int) -> None:
     page.get_by_text("は数値ではありません").first.wait_for()
     checker.check("form-invalid-actual")
     results = page.locator("#items-results")
-    before = results.locator("textarea").count()  # the draft starts from last year's "next-year plans"
+    # The draft starts with one empty item: last year's plans are a reference, not pre-filled. Copy them in
+    # on purpose (「今年度の取組に写す」, a plain form post), so there is something to reorder.
+    page.get_by_role("button", name="今年度の取組に写す").click()
+    page.get_by_text("項目を変更しました。まだ保存されていません。").first.wait_for()
+    before = len([t for t in results.locator("textarea").all() if t.input_value().strip()])
     results.get_by_role("button", name=re.compile("項目を追加")).click()
     page.locator(f"#results-{before}").wait_for()  # swapped in by htmx, without a page load
     htmx_settled(page)

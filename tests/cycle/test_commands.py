@@ -40,8 +40,8 @@ def test_it_reminds_departments_before_the_due_date(year_2024: ReportingYear, ad
     somu = by_recipient[("frank@example.org",)]
     assert kikaku.subject == "【進行管理】令和6（2024）年度実績の報告の提出期限（令和7（2025）年5月31日）のお知らせ"
     assert "提出期限（令和7（2025）年5月31日）まであと5日です。" in kikaku.body
-    assert f"・{ONLINE}（作成中）" in kikaku.body
-    assert f"・{DENSHI_KESSAI}（作成中）" in somu.body and ONLINE not in somu.body
+    assert f"・{ONLINE}（未着手）" in kikaku.body
+    assert f"・{DENSHI_KESSAI}（未着手）" in somu.body and ONLINE not in somu.body
     assert "queued mail to 企画政策課 <kikaku@city.example>:" in output and "5 days left" in output
     assert "queued mail to 総務課 <frank@example.org>: 1 outstanding report(s)" in output
     assert "has 1 outstanding report(s) but no e-mail address" in output  # e.g. 道路維持課

@@ -1,4 +1,4 @@
-"""Opening a year: one pre-filled draft per project; refusals."""
+"""Opening a year: one empty draft per project (last year's plans are not pre-filled as results); refusals."""
 
 from __future__ import annotations
 
@@ -15,15 +15,16 @@ from shinchoku.plans.models import Plan, ProjectReport, ReportingYear, ReportSta
 from .conftest import AI_RPA, LINE, ONLINE, report_of
 
 
-def test_it_creates_one_prefilled_draft_per_project(plan: Plan, alice: Any) -> None:
+def test_it_creates_one_empty_draft_per_project(plan: Plan, alice: Any) -> None:
     cycle = reporting_year_open(plan=plan, fiscal_year=2024, due_date=dt.date(2025, 5, 31), by=alice)
     with scope(municipality=plan.municipality_id):
         reports = ProjectReport.objects.filter(fiscal_year=2024)
         assert reports.count() == plan.projects.count()
         assert set(reports.values_list("state", flat=True)) == {ReportState.DRAFT}
         online_2023, online_2024 = report_of(ONLINE, 2023), report_of(ONLINE, 2024)
-        # Last year's next-year plans are this year's starting results.
-        assert online_2024.results == online_2023.next_year and online_2024.results
+        # Last year's next-year plans are a reference on the form, never silently this year's results.
+        assert online_2023.next_year and online_2024.results == []
+        assert online_2024.version == 1  # untouched: 未着手 until the department saves
         items = list(ItemEvaluation.objects.filter(report=online_2024).select_related("indicator"))
         assert [(i.kind, i.indicator.name if i.indicator else "") for i in items] == [
             (ItemKind.SCHEDULE, ""),

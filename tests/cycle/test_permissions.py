@@ -40,6 +40,7 @@ MATRIX: list[tuple[Action, str, set[str]]] = [
     (A.EDIT_REPORT, "report", {"alice", "bob"}),
     (A.REVIEW_REPORT, "report", {"dave"}),  # DX staff only where approvers = hq_and_dx
     (A.MANAGE_USERS, "municipality", {"alice"}),
+    (A.VIEW_REVIEW_QUEUE, "municipality", {"alice", "dave"}),
     (A.REOPEN_REPORT, "report", {"alice"}),
     (A.VIEW_AUDIT, "own", {"alice", "bob", "dave", "erin"}),
     (A.EDIT_PLAN, "own", {"alice"}),

@@ -32,8 +32,9 @@ def test_it_reports_completion_per_department_in_constant_queries(
         by_project = {row.project.name: row for row in completion.rows}
         departments = {d.department.name: d for d in completion.departments if d.department}
     assert by_project[ONLINE].state == "submitted" and not by_project[ONLINE].overdue
-    assert by_project[DENSHI_KESSAI].state == "draft" and by_project[DENSHI_KESSAI].overdue
-    assert departments["総務課"].counts["draft"] == 1 and departments["総務課"].overdue == 1
+    # Never saved since the year was opened: 未着手, not 作成中 (and still overdue).
+    assert by_project[DENSHI_KESSAI].state == "not_started" and by_project[DENSHI_KESSAI].overdue
+    assert departments["総務課"].counts["not_started"] == 1 and departments["総務課"].overdue == 1
     assert departments["企画政策課"].counts["submitted"] == 1
     assert completion.total == 24 and completion.counts["submitted"] == 1 and completion.overdue == 23
     assert completion.days_left == -1
@@ -56,7 +57,7 @@ def test_it_keeps_the_query_count_constant_as_projects_grow(
         project_create(plan=year_2024.plan, name=f"新規事業{i}", pillar=pillar, by=alice)
     with scope(municipality=year_2024.municipality_id), django_assert_num_queries(3):
         completion = cycle_completion(year=year_2024, today=dt.date(2025, 6, 1))
-    assert completion.total == 29 and completion.counts["draft"] == 29  # new projects got their draft at once
+    assert completion.total == 29 and completion.counts["not_started"] == 29  # new projects got their (untouched) draft at once
 
 
 def test_it_builds_the_dashboard_of_the_seed(kashiwazaki: Municipality, django_assert_num_queries: Any) -> None:

@@ -61,12 +61,13 @@ def test_it_submits_a_complete_report(online: ProjectReport, bob: Any) -> None:
 
 
 def test_it_lists_what_is_missing_in_japanese(year_2024: ReportingYear, bob: Any) -> None:
-    # FY2024: results are pre-filled from FY2023's next-year plans; the indicators have no actual yet.
+    # FY2024: nothing is pre-filled (last year's plans are only a reference); the indicators have no actual yet.
     with scope(municipality=year_2024.municipality_id):
         report = report_of(ONLINE, 2024)
     with pytest.raises(IncompleteReport) as refused:
         report_submit(report=report, by=bob)
     assert refused.value.missing == [
+        "主な取組と成果",
         "「目指す姿」に向けた課題と今後の展開",
         "次年度の主な取組",
         "目標指標「手続総件数に対するオンライン化率」の実績（実績がない場合は「該当なし」）",
@@ -74,7 +75,7 @@ def test_it_lists_what_is_missing_in_japanese(year_2024: ReportingYear, bob: Any
         "スケジュールの進捗",
         "担当部署の評価",
     ]
-    assert refused.value.message.startswith("提出できません。次の項目を入力してください：「目指す姿」")
+    assert refused.value.message.startswith("提出できません。次の項目を入力してください：主な取組と成果、「目指す姿」")
     assert fresh(report).state == ReportState.DRAFT
 
 

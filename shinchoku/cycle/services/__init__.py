@@ -52,6 +52,7 @@ from shinchoku.cycle.services.transitions import (
     report_return,
     report_submit,
     report_withdraw,
+    reports_bulk_approve,
 )
 from shinchoku.cycle.services.year import (
     reporting_year_due_date_set,
@@ -102,6 +103,7 @@ __all__ = [
     "reporting_year_open",
     "reporting_year_publish",
     "reporting_year_reopen",
+    "reports_bulk_approve",
     "revision_first_fiscal_year",
     "thresholds_set",
     "under_consideration_create",

@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.db import transaction
+from django_scopes import scope
+
 from shinchoku import inputs
 from shinchoku.cycle.errors import (
     IncompleteReport,
@@ -42,6 +45,7 @@ from shinchoku.cycle.workflow import (
     IndicatorItemState,
     Transition,
     approve_problems,
+    bulk_approve_problem,
     check_transition,
     submit_missing,
 )
@@ -294,3 +298,39 @@ def report_reopen(*, report: ProjectReport, by: Any, comment: str) -> ProjectRep
         _apply(REOPEN, report=current, by=by, municipality_id=municipality_id, comment=comment)
         return _tell(NotificationKind.REOPENED, report=current, by=by, municipality_id=municipality_id,
                      comment=comment)
+
+
+def reports_bulk_approve(*, reports: Sequence[ProjectReport], by: Any) -> list[ProjectReport]:
+    """Approve several submitted reports at once with their suggestion as the final grade (HQ's queue).
+
+    All or nothing, in one transaction: every report is locked and re-checked first (submitted, a suggestion,
+    no department grade that differs from it, no non-B summary missing — nothing that needs HQ's words), and
+    if any is not eligible the whole batch is refused and nothing changes. Each approval then goes through
+    ``report_approve`` (its checks, history, audit and notification), and one audit row records the batch.
+    """
+    if not reports:
+        raise InvalidInput("一括承認する報告を選んでください。", field="reports")
+    municipality_id = reports[0].project.plan.municipality_id
+    if any(r.project.plan.municipality_id != municipality_id for r in reports):
+        raise InvalidInput("別の自治体の報告が含まれています。", field="reports")
+    with scope(municipality=municipality_id), transaction.atomic():
+        as_planned = GradeDefinition.objects.filter(municipality_id=municipality_id, as_planned=True).first()
+        locked = [lock_report(r) for r in reports]
+        refused = []
+        for current in locked:
+            check_transition(APPROVE, report=current, user=by, comment="")
+            problem = bulk_approve_problem(current, as_planned=as_planned)
+            if problem:
+                refused.append(f"「{current.project.name}」：{problem}")
+        if refused:
+            raise TransitionNotAllowed("一括承認できません（何も承認していません）。" + " ".join(refused))
+        approved = [
+            report_approve(report=current, by=by, final_grade=current.suggested_grade, expected_version=current.version)
+            for current in locked
+        ]
+        year = approved[0].reporting_year
+        audit_record(
+            municipality=municipality_id, by=by, action="report.bulk_approved", obj=year,
+            after={"projects": [r.project.name for r in approved], "count": len(approved)},
+        )
+        return approved

@@ -97,24 +97,18 @@ def year_move(
 
 
 def reports_create(*, year: ReportingYear, projects: list[Project], state: str = ReportState.DRAFT) -> list[ProjectReport]:
-    """Reports of ``projects`` (which have none for the year), pre-filled from last year, then evaluated.
+    """Empty reports of ``projects`` (which have none for the year), then evaluated (items, known grades).
 
-    Pre-fill: last year's next-year plans become this year's starting results (the department edits them
-    into what was actually done). Evaluation creates the items and grades what is already known.
+    Last year's next-year plans are NOT copied into this year's results: plans in the future tense were
+    published as results. The form shows them as a labelled reference (前年度に記載した今年度の取組) that the
+    department copies in on purpose.
     """
-    previous = {
-        r.project_id: r
-        for r in ProjectReport.objects.filter(project__in=projects, fiscal_year=year.fiscal_year - 1).only(
-            "project_id", "next_year"
-        )
-    }
     reports = ProjectReport.objects.bulk_create(
         ProjectReport(
             reporting_year=year,
             project=project,
             fiscal_year=year.fiscal_year,
             state=state,
-            results=list(previous[project.pk].next_year) if project.pk in previous else [],
         )
         for project in projects
     )

@@ -1,14 +1,41 @@
-"""``/<municipality>/``: the municipality's home — pick the fiscal year to work on."""
+"""``/<municipality>/``: the municipality's home — the signed-in person's work queues, then the fiscal years.
+
+The queues (``cycle.selectors_queues``) are those of the open year being reported on, per role the person
+holds: a department editor's own reports (差戻し first), HQ's review queue, DX staff's completion.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
-from shinchoku.permissions import Action
+from shinchoku.cycle import selectors, selectors_queues
+from shinchoku.permissions import Action, grants_in
 from shinchoku.plans.models import Plan, ReportingYear, YearState
+from shinchoku.tenancy.models import Municipality, Role
 from shinchoku.wareki import current_fiscal_year
 from shinchoku.web.views._common import authorize, municipality_or_404, page
+
+
+def work_queues(request: HttpRequest, municipality: Municipality) -> list[dict[str, Any]]:
+    """One entry per open year: the queues of the roles the user holds (empty when no year is open)."""
+    roles = {grant.role for grant in grants_in(request.user, municipality.pk)}
+    entries = []
+    for year in selectors.open_years(municipality=municipality):
+        entry: dict[str, Any] = {"year": year}
+        if Role.DEPARTMENT_EDITOR in roles:
+            entry["department"] = selectors_queues.department_queue(user=request.user, year=year)
+        if Role.HQ_REVIEWER in roles:
+            review = selectors_queues.review_queue(year=year)
+            entry["review"] = review
+            entry["review_flagged"] = sum(1 for row in review if row.warnings)
+            entry["review_divergent"] = sum(1 for row in review if row.divergent)
+        if Role.DX_STAFF in roles:
+            entry["completion"] = selectors.cycle_completion(year=year)
+        entries.append(entry)
+    return entries
 
 
 @login_required
@@ -33,6 +60,7 @@ def municipality_home(request: HttpRequest, municipality_id: int) -> HttpRespons
         municipality=municipality,
         section="years",
         plan_years=plan_years,
+        queues=work_queues(request, municipality),
         current_fiscal_year=current,
         suggested_fiscal_year=current - 1,
     )

@@ -8,9 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from shinchoku.cycle import selectors
+from shinchoku.cycle import selectors, selectors_queues
 from shinchoku.cycle.errors import CycleError, InvalidInput
 from shinchoku.cycle.models import ItemKind
 from shinchoku.cycle.services import (
@@ -50,6 +51,7 @@ def _render(
     **extra: Any,
 ) -> HttpResponse:
     items = extra.pop("items")
+    previous = extra.pop("previous", None) or selectors_queues.previous_report(report=report)
     fiscal_year = report.fiscal_year
     project = report.project
     history = selectors.report_history(report=report)
@@ -75,6 +77,9 @@ def _render(
         can_withdraw=WITHDRAW.allows_from(report.state) and not report.reporting_year.is_locked
         and can(request.user, WITHDRAW.action, report),
         history=history,
+        previous=previous,
+        # Of the saved values (the rows' actuals): a warning follows a save, never blocks it.
+        warnings=[f"{row.indicator.name}：{w.message}" for row in items if row.indicator for w in row.warnings],
         return_reason=selectors.return_reason(history) if report.state == ReportState.RETURNED else None,
         **extra,
     )
@@ -95,6 +100,13 @@ def report_edit(request: HttpRequest, municipality_id: int, fiscal_year: int, pr
         )
 
     data = ReportFormData.from_post(request.POST, items, report.version)
+    if request.POST.get("op") == "copy_next_year":  # 今年度の取組に写す: fill the form, save nothing
+        previous = selectors_queues.previous_report(report=report)
+        if previous is not None:
+            kept = [t for t in data.lists["results"] if t.strip()]
+            data.lists["results"] = kept + [t for t in previous.next_year if t not in kept]
+            data.dirty, data.focus = True, ("results", len(data.lists["results"]) - 1)
+        return _render(request, municipality=municipality, report=report, items=items, data=data, previous=previous)
     op = ListOp.parse(request.POST.get("op"))
     if op is not None:  # add / move / remove an item: re-render, save nothing (works without JavaScript)
         data.apply(op)
@@ -163,9 +175,15 @@ def report_edit(request: HttpRequest, municipality_id: int, fiscal_year: int, pr
         messages.success(request, f"「{project.name}」の報告を提出しました。")
         return redirect("web:project_detail", municipality.pk, fiscal_year, project.pk)
 
+    if any(row.warnings for row in selectors.report_items(report=saved)):
+        messages.warning(request, "下書きを保存しました。確認が必要な値があります（⚠）。")
+        return redirect(f"{saved_url(municipality.pk, fiscal_year, project.pk)}#plausibility")
     messages.success(request, "下書きを保存しました。")
     return redirect("web:report_edit", municipality.pk, fiscal_year, project.pk)
 
+
+def saved_url(municipality_id: int, fiscal_year: int, project_id: int) -> str:
+    return reverse("web:report_edit", args=[municipality_id, fiscal_year, project_id])
 
 
 @login_required

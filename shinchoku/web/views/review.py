@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from shinchoku.cycle import selectors
+from shinchoku.cycle import selectors, selectors_queues
 from shinchoku.cycle.models import ItemKind
 from shinchoku.cycle.services import CycleError, report_approve, report_return
 from shinchoku.cycle.services.transitions import submitter_id
@@ -64,6 +64,9 @@ def _render(
         and can(request.user, Action.REOPEN_REPORT, report),
         history=selectors.report_history(report=report),
         schedule_kind=ItemKind.SCHEDULE,
+        previous=selectors_queues.previous_report(report=report),
+        indicator_items=[row for row in items if row.indicator],
+        warnings=[f"{row.indicator.name}：{w.message}" for row in items if row.indicator for w in row.warnings],
         **extra,
     )
 
