@@ -45,6 +45,7 @@ from shinchoku.interchange.document import Document, document_is_published
 from shinchoku.interchange.load import DocumentLoader, LoadResult, validate_document
 from shinchoku.permissions import Action, can
 from shinchoku.plans.models import ProjectReport, PublicationSource, ReportState, YearState
+from shinchoku.cycle.services.municipality_code import municipality_code_fill
 from shinchoku.tenancy.selectors import municipality_get_or_create
 
 
@@ -140,6 +141,8 @@ def _year_import(
         with scope(municipality=municipality):
             if by is not None and not can(by, Action.IMPORT, municipality):
                 raise NotPermitted("取り込む権限がありません。")
+            # The public key (/p/{code}/): filled from the national list when the name is unique there.
+            municipality_code_fill(municipality=municipality, by=by)
             loader = DocumentLoader(municipality, document)
             plan = loader.load_plan()
             fiscal_year = document["report"]["fiscal_year"]
