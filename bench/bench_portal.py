@@ -16,7 +16,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shinchoku.settings")
 os.environ.setdefault("SHINCHOKU_DEBUG", "true")  # static files without a collected manifest
 os.environ.setdefault("SHINCHOKU_DATABASE_URL", "sqlite:///" + str(Path("/tmp/bench_portal.sqlite3")))
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -44,7 +44,7 @@ def main() -> None:
         times: list[float] = []
         lock = threading.Lock()
 
-        def worker() -> None:
+        def worker(url: str = url, lock: threading.Lock = lock, times: list[float] = times) -> None:
             client = Client()
             for _ in range(ROUNDS):
                 start = time.perf_counter()

@@ -164,7 +164,7 @@ def _chart(indicator: dict[str, Any], years: list[int]) -> dict[str, Any]:
 
     def num(v: str | None) -> Decimal | None:
         try:
-            return Decimal(v) if v not in (None, "") else None
+            return Decimal(v) if v else None
         except InvalidOperation:
             return None
 
@@ -172,7 +172,7 @@ def _chart(indicator: dict[str, Any], years: list[int]) -> dict[str, Any]:
     top = max([v for _, t, a in rows for v in (t, a) if v is not None] or [Decimal(1)]) or Decimal(1)
     width = Decimal(300) / max(len(rows), 1)
     bars = []
-    for i, (fy, target, actual) in enumerate(rows):
+    for i, (_, target, actual) in enumerate(rows):
         x = Decimal(10) + width * i
         for j, (kind, value) in enumerate((("target", target), ("actual", actual))):
             if value is None:

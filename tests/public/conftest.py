@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from tests.web.conftest import *  # noqa: F403  (the named users and cities)
-
 import pytest
 from django_scopes import scopes_disabled
 
 from shinchoku.tenancy.models import Municipality
+from tests.web.conftest import *  # noqa: F403  (the named users and cities)
 
 KASHIWAZAKI_CODE = "152056"
 KARIWA_CODE = "155047"

@@ -27,6 +27,7 @@ from shinchoku.cycle.errors import NotPermitted, YearLocked
 from shinchoku.cycle.models import AuditEntry
 from shinchoku.cycle.services._audit import audit_entry, audit_record
 from shinchoku.cycle.services.evaluate import evaluate_reports
+from shinchoku.cycle.services.municipality_code import municipality_code_fill
 from shinchoku.cycle.services.publication import publication_freeze
 from shinchoku.cycle.services.transitions import _apply
 from shinchoku.cycle.services.year import year_create, year_lock, year_move
@@ -45,7 +46,6 @@ from shinchoku.interchange.document import Document, document_is_published
 from shinchoku.interchange.load import DocumentLoader, LoadResult, validate_document
 from shinchoku.permissions import Action, can
 from shinchoku.plans.models import ProjectReport, PublicationSource, ReportState, YearState
-from shinchoku.cycle.services.municipality_code import municipality_code_fill
 from shinchoku.tenancy.selectors import municipality_get_or_create
 
 
