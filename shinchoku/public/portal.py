@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition
 
@@ -97,6 +98,17 @@ def portal_municipality(request: HttpRequest, code: str) -> HttpResponse:
                                                                 "attribution": _attribution(municipality, years[0])}))
 
 
+def _data_links(code: str, fiscal_year: int) -> list[tuple[str, str]]:
+    """CSV/JSON of the year, linked only once the open-data views exist (they live beside, under these names)."""
+    links = []
+    for name, label in (("public:year_csv", "CSV"), ("public:year_json", "JSON")):
+        try:
+            links.append((reverse(name, kwargs={"code": code, "fiscal_year": fiscal_year}), label))
+        except NoReverseMatch:
+            pass
+    return links
+
+
 def _attribution(municipality: Municipality, year: PublishedYear) -> str:
     return f"出典：{municipality.name}「{year.document['report']['title']}」"
 
@@ -153,7 +165,7 @@ def portal_year(request: HttpRequest, code: str, fiscal_year: int) -> HttpRespon
         "filter_labels": {"pillar": "柱", "policy": "施策", "department": "担当課", "grade": "評価", "tag": "区分"},
         "rows": _filtered(document, params),
         "non_b": [(n, p) for n, p in enumerate(projects, start=1) if p["non_b_summary"]],
-        "attribution": _attribution(municipality, year),
+        "attribution": _attribution(municipality, year), "data_links": _data_links(code, fiscal_year),
     }
     return _public(render(request, "public/year.html", context))
 
@@ -223,7 +235,7 @@ def portal_project(request: HttpRequest, code: str, fiscal_year: int, n: int) ->
         "schedule_years": schedule_years,
         "schedule": [(row["track"], [row["cells"].get(str(fy), "") for fy in schedule_years])
                      for row in project["schedule"]],
-        "attribution": _attribution(municipality, year),
+        "attribution": _attribution(municipality, year), "data_links": _data_links(code, fiscal_year),
     }
     return _public(render(request, "public/project.html", context))
 
