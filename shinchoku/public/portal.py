@@ -241,15 +241,14 @@ def portal_project(request: HttpRequest, code: str, fiscal_year: int, n: int) ->
 
 
 def portal_pdf(request: HttpRequest, code: str, fiscal_year: int) -> HttpResponse:
-    from django_scopes import scopes_disabled
+    """The latest version's PDF, as stored at publication (drawn once from the snapshot if not yet stored)."""
+    from django_scopes import scope
 
-    from shinchoku.plans.models import PublicationFile
+    from shinchoku.cycle.services.publication import publication_file
 
-    _, year = _year(code, fiscal_year)
-    with scopes_disabled():
-        stored = PublicationFile.objects.filter(publication=year.latest, format="pdf").first()
-    if stored is None:
-        raise Http404("PDFがありません")
+    municipality, year = _year(code, fiscal_year)
+    with scope(municipality=municipality):
+        stored = publication_file(publication=year.latest, format="pdf")
     response = HttpResponse(bytes(stored.content), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{code}_{fiscal_year}_v{year.latest.version}.pdf"'
     response["ETag"] = f'"{stored.sha256}"'

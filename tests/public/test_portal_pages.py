@@ -54,7 +54,14 @@ def test_it_returns_404_for_unknown_code_and_unpublished_year(client: Client, co
     assert client.get("/p/abc/").status_code == 404
     assert client.get(f"/p/{KASHIWAZAKI_CODE}/2019/").status_code == 404
     assert client.get(f"/p/{KASHIWAZAKI_CODE}/2023/projects/999/").status_code == 404
-    assert client.get(f"/p/{KASHIWAZAKI_CODE}/2023/report.pdf").status_code in (200, 404)
+    assert client.get(f"/p/{KASHIWAZAKI_CODE}/2019/report.pdf").status_code == 404
+
+
+def test_it_downloads_the_years_pdf(client: Client, coded: Any) -> None:
+    response = client.get(f"/p/{KASHIWAZAKI_CODE}/2023/report.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response.content.startswith(b"%PDF") and not response.cookies
 
 
 def test_it_shows_charlies_city_only_under_its_own_code(client: Client, coded: Any, charlie: Any) -> None:
