@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections import Counter
+from collections import Counter, OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -37,6 +38,25 @@ def _nfkc(text: str) -> str:
 
 def _etag_of(*parts: str) -> str:
     return hashlib.sha256("|".join((TEMPLATE_VERSION, *parts)).encode()).hexdigest()[:32]
+
+
+# Rendered pages by (etag, full path): a page is a pure function of its publications' content hashes and the
+# query string, so a hit skips building it. Bounded; per process.
+_RENDERED: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+_RENDERED_MAX = 512
+
+
+def _cached_render(request: HttpRequest, etag: str | None, build: Callable[[], HttpResponse]) -> HttpResponse:
+    key = (etag or "", request.get_full_path())
+    body = _RENDERED.get(key) if etag else None
+    if body is None:
+        response = build()
+        if etag and response.status_code == 200:
+            _RENDERED[key] = response.content
+            while len(_RENDERED) > _RENDERED_MAX:
+                _RENDERED.popitem(last=False)
+        return response
+    return _public(HttpResponse(body, content_type="text/html; charset=utf-8"))
 
 
 def _public(response: HttpResponse) -> HttpResponse:
@@ -141,6 +161,11 @@ def _filtered(document: Document, params: dict[str, str]) -> list[tuple[int, Pro
 
 @condition(etag_func=_year_etag)
 def portal_year(request: HttpRequest, code: str, fiscal_year: int) -> HttpResponse:
+    return _cached_render(request, _year_etag(request, code, fiscal_year),
+                          lambda: _portal_year(request, code, fiscal_year))
+
+
+def _portal_year(request: HttpRequest, code: str, fiscal_year: int) -> HttpResponse:
     municipality, year = _year(code, fiscal_year)
     document = year.document
     params = {k: request.GET.get(k, "") for k in (*FILTERS, "q")}
@@ -204,6 +229,11 @@ def _chart(indicator: dict[str, Any], years: list[int]) -> dict[str, Any]:
 
 @condition(etag_func=_year_etag)
 def portal_project(request: HttpRequest, code: str, fiscal_year: int, n: int) -> HttpResponse:
+    return _cached_render(request, _year_etag(request, code, fiscal_year),
+                          lambda: _portal_project(request, code, fiscal_year, n))
+
+
+def _portal_project(request: HttpRequest, code: str, fiscal_year: int, n: int) -> HttpResponse:
     municipality, year = _year(code, fiscal_year)
     projects = year.document["projects"]
     if not 1 <= n <= len(projects):

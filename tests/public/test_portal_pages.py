@@ -98,11 +98,16 @@ def test_it_draws_an_accessible_chart_on_the_project_page(client: Client, coded:
 
 
 def test_it_pins_query_counts(client: Client, coded: Any, django_assert_num_queries: Any) -> None:
+    from shinchoku.public import portal
+
+    portal._RENDERED.clear()
     with django_assert_num_queries(2):  # the municipality list (+ its etag)
         client.get("/p/")
-    with django_assert_num_queries(4):  # municipality + years, for the etag then for the page
+    with django_assert_num_queries(6):  # a miss: etag (municipality + years) twice, then the page
         client.get(f"/p/{KASHIWAZAKI_CODE}/2023/")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):  # a miss: etag (2) twice, then the page (3)
+        client.get(f"/p/{KASHIWAZAKI_CODE}/2023/projects/1/")
+    with django_assert_num_queries(4):  # a hit: the etag only (the page is kept per content hash)
         client.get(f"/p/{KASHIWAZAKI_CODE}/2023/projects/1/")
 
 
