@@ -37,6 +37,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("notifications/read/", notifications.notifications_read, name="notifications_read"),
     path("notifications/settings/", notifications.notification_settings, name="notification_settings"),
     path("", home, name="home"),
+    # The public portal: anonymous, cookie-free, read from publication snapshots only.
+    path("p/", include("shinchoku.public.urls")),
 ]
 
 # Report downloads belong to the documents app; mounted only once it exists.

@@ -273,6 +273,7 @@ def return_reason(history: list[HistoryItem]) -> ReturnReason | None:
 # Label-only codes, kept while other branches still add theirs here: the registry (cycle/audit_actions.py) is
 # the source of truth, absorbs these at startup (CycleConfig.ready) and this dict then mirrors every label.
 AUDIT_LABELS: dict[str, str] = {
+    "municipality.code.changed": "全国地方公共団体コードを設定",
     "report.results.updated": "主な取組と成果を更新",
     "report.challenges.updated": "課題と今後の展開を更新",
     "report.next_year.updated": "次年度の主な取組を更新",

@@ -5,7 +5,9 @@ from shinchoku.tenancy.models import Municipality
 
 
 def test_a_municipality_is_public_once_it_has_a_code_and_a_publication(kashiwazaki, django_assert_num_queries):
-    assert published.published_municipalities() == []  # the seed's import does not know the code yet
+    with scopes_disabled():
+        Municipality.objects.filter(pk=kashiwazaki.pk).update(code="")  # the import fills it; without it: hidden
+    assert published.published_municipalities() == []
     with scopes_disabled():
         Municipality.objects.filter(pk=kashiwazaki.pk).update(code="152056")
         Municipality.objects.create(name="未公表市", code="132063")

@@ -27,6 +27,7 @@ from shinchoku.cycle.errors import NotPermitted, YearLocked
 from shinchoku.cycle.models import AuditEntry
 from shinchoku.cycle.services._audit import audit_entry, audit_record
 from shinchoku.cycle.services.evaluate import evaluate_reports
+from shinchoku.cycle.services.municipality_code import municipality_code_fill
 from shinchoku.cycle.services.publication import publication_freeze
 from shinchoku.cycle.services.transitions import _apply
 from shinchoku.cycle.services.year import year_create, year_lock, year_move
@@ -140,6 +141,8 @@ def _year_import(
         with scope(municipality=municipality):
             if by is not None and not can(by, Action.IMPORT, municipality):
                 raise NotPermitted("取り込む権限がありません。")
+            # The public key (/p/{code}/): filled from the national list when the name is unique there.
+            municipality_code_fill(municipality=municipality, by=by)
             loader = DocumentLoader(municipality, document)
             plan = loader.load_plan()
             fiscal_year = document["report"]["fiscal_year"]
