@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.responses import NinjaJSONEncoder
 from pydantic import Field, TypeAdapter
@@ -30,6 +30,8 @@ from shinchoku.public.published import (
 from shinchoku.tenancy.models import Municipality
 
 CACHE_CONTROL = "public, max-age=300"
+CODE = Path(..., max_length=6, description="全国地方公共団体コード（6桁）", examples=["152056"])
+KEY = Path(..., max_length=12, description="事業キー（事業名の NFKC 正規化の SHA-256 先頭12桁）")
 
 api = NinjaAPI(
     title="Shinchoku 公表データ API",
@@ -235,21 +237,21 @@ def list_municipalities(request: HttpRequest, paging: Query[Paging]) -> HttpResp
 
 
 @api.get("/municipalities/{code}", response={200: MunicipalityOut, **ERRORS}, tags=["municipalities"])
-def get_municipality(request: HttpRequest, code: str) -> HttpResponse:
+def get_municipality(request: HttpRequest, *, code: str = CODE) -> HttpResponse:
     m = _municipality(code)
     years = [y.fiscal_year for y in published_years(municipality=m)]
     return _json(request, MunicipalityOut(code=m.code, name=m.name, fiscal_years=years))
 
 
 @api.get("/municipalities/{code}/years", response={200: YearPage, **ERRORS}, tags=["years"])
-def list_years(request: HttpRequest, code: str, paging: Query[Paging]) -> HttpResponse:
+def list_years(request: HttpRequest, *, code: str = CODE, paging: Query[Paging]) -> HttpResponse:
     """Published fiscal years, newest first, each with its versions (publications)."""
     years = [_year_out(y) for y in published_years(municipality=_municipality(code))]
     return _json(request, YearPage(**_page(years, paging)))
 
 
 @api.get("/municipalities/{code}/years/{fiscal_year}", response={200: YearOut, **ERRORS}, tags=["years"])
-def get_year(request: HttpRequest, code: str, fiscal_year: int) -> HttpResponse:
+def get_year(request: HttpRequest, *, code: str = CODE, fiscal_year: int) -> HttpResponse:
     for year in published_years(municipality=_municipality(code)):
         if year.fiscal_year == fiscal_year:
             return _json(request, _year_out(year))
@@ -257,7 +259,7 @@ def get_year(request: HttpRequest, code: str, fiscal_year: int) -> HttpResponse:
 
 
 @api.get("/municipalities/{code}/projects", response={200: ProjectPage, **ERRORS}, tags=["projects"])
-def list_projects(request: HttpRequest, code: str, filters: Query[ProjectFilter]) -> HttpResponse:
+def list_projects(request: HttpRequest, *, code: str = CODE, filters: Query[ProjectFilter]) -> HttpResponse:
     """Projects of every published year (latest version), filterable by fiscal year, pillar and grade."""
     projects = [
         p
@@ -270,7 +272,7 @@ def list_projects(request: HttpRequest, code: str, filters: Query[ProjectFilter]
 
 
 @api.get("/municipalities/{code}/projects/{key}/indicators", response={200: list[IndicatorOut], **ERRORS}, tags=["projects"])
-def list_indicators(request: HttpRequest, code: str, key: str) -> HttpResponse:
+def list_indicators(request: HttpRequest, *, code: str = CODE, key: str = KEY) -> HttpResponse:
     """The project's indicators with target, actual and rate per fiscal year, each year from its own publication."""
     by_name: dict[str, IndicatorOut] = {}
     found = False
@@ -317,7 +319,7 @@ def _json_raw(request: HttpRequest, payload: Any) -> HttpResponse:
 
 
 @api.get("/municipalities/{code}/publications", response={200: YearPage, **ERRORS}, tags=["years"])
-def list_publications(request: HttpRequest, code: str, paging: Query[Paging]) -> HttpResponse:
+def list_publications(request: HttpRequest, *, code: str = CODE, paging: Query[Paging]) -> HttpResponse:
     """Publications grouped by fiscal year, oldest version first (the same shape as /years)."""
     years = [_year_out(y) for y in sorted(published_years(municipality=_municipality(code)), key=lambda y: y.fiscal_year)]
     return _json(request, YearPage(**_page(years, paging)))
