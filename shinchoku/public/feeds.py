@@ -17,11 +17,13 @@ from shinchoku.wareki import format_date
 
 class PublicationsFeed(Feed):  # type: ignore[type-arg]
     feed_type = Atom1Feed
+    _code = ""
 
     def get_object(self, request: HttpRequest, code: str) -> Municipality:  # type: ignore[override]
         municipality = municipality_for_code(code)
         if municipality is None:
             raise Http404
+        self._code = municipality.code  # item links need it; the publications are not joined to it
         return municipality
 
     def title(self, obj: Municipality) -> str:
@@ -44,8 +46,7 @@ class PublicationsFeed(Feed):  # type: ignore[type-arg]
         return f"{format_date(item.published_at.date())}に公表（第{item.version}版）"
 
     def item_link(self, item: Publication) -> str:
-        code = item.reporting_year.plan.municipality.code
-        return f"/p/{code}/{item.reporting_year.fiscal_year}/#v{item.version}"
+        return f"/p/{self._code}/{item.reporting_year.fiscal_year}/#v{item.version}"
 
     def item_guid(self, item: Publication) -> str:
         return f"tag:shinchoku,publication:{item.content_hash}:{item.version}"
