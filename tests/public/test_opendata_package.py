@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
-from frictionless import Package, Resource, Schema, validate
+from frictionless import Resource, Schema, validate
 
 from shinchoku.public import opendata
 from shinchoku.public.keys import project_key
