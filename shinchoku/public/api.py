@@ -14,11 +14,13 @@ from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django_scopes import scopes_disabled
 from ninja import NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.responses import NinjaJSONEncoder
 from pydantic import Field, TypeAdapter
 
+from shinchoku.plans.models import Publication
 from shinchoku.public import opendata
 from shinchoku.public.keys import project_key
 from shinchoku.public.published import (
@@ -180,6 +182,20 @@ def _municipality(code: str) -> Municipality:
     return municipality
 
 
+def _fiscal_years_of(municipality_ids: list[int]) -> dict[int, list[int]]:
+    """Published fiscal years per municipality, newest first, in one query (not one per municipality of a page)."""
+    with scopes_disabled():
+        pairs = (
+            Publication.objects.filter(reporting_year__plan__municipality_id__in=municipality_ids)
+            .values_list("reporting_year__plan__municipality_id", "reporting_year__fiscal_year")
+            .distinct()
+        )
+        years: dict[int, set[int]] = {}
+        for municipality_id, fiscal_year in pairs:
+            years.setdefault(municipality_id, set()).add(fiscal_year)
+    return {pk: sorted(fys, reverse=True) for pk, fys in years.items()}
+
+
 def _page(items: list[Any], paging: Paging) -> dict[str, Any]:
     return {
         "count": len(items),
@@ -228,10 +244,9 @@ def _projects(years: list[PublishedYear]) -> list[ProjectOut]:
 def list_municipalities(request: HttpRequest, paging: Query[Paging]) -> HttpResponse:
     """Municipalities with at least one published year, by code."""
     municipalities = published_municipalities()
-    items = [
-        MunicipalityOut(code=m.code, name=m.name, fiscal_years=[y.fiscal_year for y in published_years(municipality=m)])
-        for m in municipalities[paging.offset : paging.offset + paging.limit]
-    ]
+    page = municipalities[paging.offset : paging.offset + paging.limit]
+    years = _fiscal_years_of([m.pk for m in page])
+    items = [MunicipalityOut(code=m.code, name=m.name, fiscal_years=years.get(m.pk, [])) for m in page]
     page = MunicipalityPage(count=len(municipalities), limit=paging.limit, offset=paging.offset, items=items)
     return _json(request, page)
 
