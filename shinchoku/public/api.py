@@ -247,8 +247,8 @@ def list_municipalities(request: HttpRequest, paging: Query[Paging]) -> HttpResp
     page = municipalities[paging.offset : paging.offset + paging.limit]
     years = _fiscal_years_of([m.pk for m in page])
     items = [MunicipalityOut(code=m.code, name=m.name, fiscal_years=years.get(m.pk, [])) for m in page]
-    page = MunicipalityPage(count=len(municipalities), limit=paging.limit, offset=paging.offset, items=items)
-    return _json(request, page)
+    out = MunicipalityPage(count=len(municipalities), limit=paging.limit, offset=paging.offset, items=items)
+    return _json(request, out)
 
 
 @api.get("/municipalities/{code}", response={200: MunicipalityOut, **ERRORS}, tags=["municipalities"])
