@@ -261,7 +261,7 @@ def _published_by_municipality() -> Iterator[tuple[str, list[PublishedYear]]]:
             .order_by(
                 "reporting_year__plan__municipality__code", "reporting_year__fiscal_year", "published_at", "version"
             )
-            .iterator(chunk_size=50)
+            .iterator(chunk_size=10)  # a document is ~0.3 MB as Python objects
         )
         for code, group in groupby(publications, key=lambda p: p.reporting_year.plan.municipality.code):
             by_year: dict[int, list[Publication]] = {}
