@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
+from shinchoku.public.api import api, api_docs
 from shinchoku.web.views import notifications
 from shinchoku.web.views.home import home
 
@@ -36,6 +37,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.notifications_read, name="notifications_read"),
     path("notifications/settings/", notifications.notification_settings, name="notification_settings"),
+    # Open data, feeds, badges (the portal's own pages are a separate include under the same prefix).
+    path("p/", include("shinchoku.public.urls_data")),
+    path("api/v1/docs/", api_docs, name="api_docs"),
+    path("api/v1/", api.urls),
     path("", home, name="home"),
     # The public portal: anonymous, cookie-free, read from publication snapshots only.
     path("p/", include("shinchoku.public.urls")),
