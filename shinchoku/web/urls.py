@@ -36,6 +36,7 @@ urlpatterns = [
     path("<int:fiscal_year>/cycle/reopen/", cycle.year_reopen_view, name="year_reopen"),
     path("<int:fiscal_year>/workbook/", workbook.workbook_download, name="workbook_download"),
     path("<int:fiscal_year>/workbook/upload/", workbook.workbook_upload, name="workbook_upload"),
+    path("<int:fiscal_year>/hq-workbook/", workbook.hq_workbook_download, name="hq_workbook_download"),
     path("<int:fiscal_year>/projects/", projects.project_list, name="project_list"),
     path("<int:fiscal_year>/projects/<int:project_id>/", projects.project_detail, name="project_detail"),
     path("<int:fiscal_year>/projects/<int:project_id>/report/", report_form.report_edit, name="report_edit"),

@@ -25,6 +25,7 @@ MATRIX: list[tuple[Action, str, set[str]]] = [
     (A.VIEW_CYCLE, "municipality", {"alice", "dave", "erin"}),
     (A.VIEW_AUDIT, "municipality", {"alice", "dave", "erin"}),
     (A.REPORT_DOWNLOAD, "municipality", {"alice", "dave", "erin"}),
+    (A.HQ_WORKBOOK_DOWNLOAD, "municipality", {"alice", "dave"}),
     (A.OPEN_CYCLE, "municipality", {"alice"}),
     (A.PUBLISH_CYCLE, "municipality", {"alice"}),
     (A.EDIT_PLAN, "municipality", {"alice"}),
