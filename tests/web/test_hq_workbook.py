@@ -54,3 +54,9 @@ def test_it_writes_the_meeting_workbook_on_the_cli(city: Municipality, year_2024
     call_command("export-hq-workbook", municipality=city.name, fiscal_year=2024, out=out)
     sheet = load_workbook(out)["本部会議資料"]
     assert sheet.max_row > 3 and sheet["J4"].value
+
+
+def test_it_refuses_a_year_that_does_not_exist_on_the_cli(city: Municipality, tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exc:
+        call_command("export-hq-workbook", municipality=city.name, fiscal_year=2031, out=tmp_path / "x.xlsx")
+    assert exc.value.code == 2 and not (tmp_path / "x.xlsx").exists()
