@@ -27,6 +27,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", municipality.municipality_home, name="municipality"),
+    path("plan-workbook/", workbook.plan_workbook_download, name="plan_workbook_download"),
     path("audit/", audit.audit_log, name="audit"),
     path("audit/export.csv", audit.audit_export_csv, name="audit_export"),
     path("<int:fiscal_year>/", dashboard.dashboard_page, name="dashboard"),
