@@ -51,6 +51,7 @@ class Action(enum.Enum):
     VIEW_AUDIT = "view_audit"
     REPORT_DOWNLOAD = "report_download"  # the whole 進行管理報告書 (Word/PDF/Excel/JSON)
     EDIT_REPORT_DOCUMENT = "edit_report_document"  # the 進行管理報告書's title, section 1, 検討中の施策 (DX staff)
+    HQ_WORKBOOK_DOWNLOAD = "hq_workbook_download"  # the 本部会議資料 with internal fields (DX staff, HQ)
     IMPORT = "import"  # load a report or an interchange document into a reporting year (DX staff)
     VIEW_REVIEW_QUEUE = "view_review_queue"  # the reports waiting for review (HQ; DX staff follow the cycle)
     MANAGE_USERS = "manage_users"  # invite, change, deactivate users of the municipality, reset passwords (DX staff)
@@ -70,6 +71,7 @@ _ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_REVIEW_QUEUE,
             Action.VIEW_AUDIT,
             Action.REPORT_DOWNLOAD,
+            Action.HQ_WORKBOOK_DOWNLOAD,
         }
     ),
     Role.VIEWER: frozenset(

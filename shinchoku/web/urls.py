@@ -30,6 +30,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", municipality.municipality_home, name="municipality"),
+    path("plan-workbook/", workbook.plan_workbook_download, name="plan_workbook_download"),
     path("audit/", audit.audit_log, name="audit"),
     path("audit/export.csv", audit.audit_export_csv, name="audit_export"),
     # 利用者の管理 and the municipality's settings (DX staff)
@@ -48,6 +49,7 @@ urlpatterns = [
     path("<int:fiscal_year>/review-queue/", queues.review_queue_page, name="review_queue"),
     path("<int:fiscal_year>/workbook/", workbook.workbook_download, name="workbook_download"),
     path("<int:fiscal_year>/workbook/upload/", workbook.workbook_upload, name="workbook_upload"),
+    path("<int:fiscal_year>/hq-workbook/", workbook.hq_workbook_download, name="hq_workbook_download"),
     path("<int:fiscal_year>/projects/", projects.project_list, name="project_list"),
     path("<int:fiscal_year>/projects/<int:project_id>/", projects.project_detail, name="project_detail"),
     path("<int:fiscal_year>/projects/<int:project_id>/report/", report_form.report_edit, name="report_edit"),

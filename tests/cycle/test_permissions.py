@@ -29,6 +29,7 @@ MATRIX: list[tuple[Action, str, set[str]]] = [
     (A.REPORT_DOWNLOAD, "published_year", {"alice", "bob", "frank", "dave", "erin"}),
     (A.REPORT_DOWNLOAD, "open_year", {"alice", "dave", "erin"}),
     (A.PUBLISH_CYCLE, "published_year", {"alice"}),
+    (A.HQ_WORKBOOK_DOWNLOAD, "municipality", {"alice", "dave"}),
     (A.OPEN_CYCLE, "municipality", {"alice"}),
     (A.PUBLISH_CYCLE, "municipality", {"alice"}),
     (A.EDIT_PLAN, "municipality", {"alice"}),

@@ -62,6 +62,7 @@ def _render(
         days_over=-completion.days_left if completion is not None else 0,
         state_labels=selectors.COMPLETION_STATES,
         can_open=can(request.user, Action.OPEN_CYCLE, municipality),
+        can_hq_workbook=can(request.user, Action.HQ_WORKBOOK_DOWNLOAD, municipality),
         can_publish=can(request.user, Action.PUBLISH_CYCLE, municipality),
         **extra,
     )

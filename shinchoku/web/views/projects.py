@@ -89,6 +89,7 @@ def project_list(request: HttpRequest, municipality_id: int, fiscal_year: int) -
         year=year,
         rows=rows,
         sees_all=can(request.user, Action.VIEW_DASHBOARD, municipality),
+        can_edit_plan=can(request.user, Action.EDIT_PLAN, municipality),
     )
 
 

@@ -22,6 +22,8 @@ from shinchoku.permissions import Action, can
 from shinchoku.tenancy.models import Department, Municipality
 from shinchoku.wareki import format_fiscal_year
 from shinchoku.web.views._common import authorize, municipality_or_404, page
+from shinchoku.workbooks.hq_meeting import hq_meeting_export
+from shinchoku.workbooks.plan import plan_workbook_export
 from shinchoku.workbooks.services import WorkbookInvalid, workbook_export, workbook_import
 
 UPLOAD_MAX = 5 * 1024 * 1024  # a department's workbook is tens of kilobytes
@@ -102,3 +104,34 @@ def workbook_upload(request: HttpRequest, municipality_id: int, fiscal_year: int
         request, municipality, fiscal_year, changes=result.changes, file_name=file_name,
         content=base64.b64encode(content).decode("ascii"), reports=len(result.reports_changed),
     )
+
+
+@login_required
+def hq_workbook_download(request: HttpRequest, municipality_id: int, fiscal_year: int) -> HttpResponse:
+    """The 本部会議資料 (internal fields of every report of the year) for DX staff and HQ."""
+    municipality = municipality_or_404(municipality_id)
+    authorize(request, Action.HQ_WORKBOOK_DOWNLOAD, municipality)
+    try:
+        content = hq_meeting_export(municipality=municipality, fiscal_year=fiscal_year)
+    except LookupError:
+        messages.error(request, f"{format_fiscal_year(fiscal_year)}の報告はありません。")
+        return redirect("web:cycle", municipality.pk, fiscal_year)
+    response = HttpResponse(content, content_type=XLSX)
+    name = f"本部会議資料_{fiscal_year}_{municipality.name}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
+    return response
+
+
+@login_required
+def plan_workbook_download(request: HttpRequest, municipality_id: int) -> HttpResponse:
+    """The 計画シート of the municipality's latest plan (DX staff, who edit the plan)."""
+    municipality = municipality_or_404(municipality_id)
+    authorize(request, Action.EDIT_PLAN, municipality)
+    try:
+        content = plan_workbook_export(municipality=municipality)
+    except LookupError:
+        messages.error(request, "計画がありません。")
+        return redirect("web:municipality", municipality.pk)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, f"計画シート_{municipality.name}.xlsx") or "attachment"
+    return response
