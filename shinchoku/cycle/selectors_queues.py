@@ -14,6 +14,7 @@ The previous fiscal year's report of a project (the review aid beside this year'
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,6 +156,20 @@ def item_warnings(*, items: list[ItemEvaluation], values: dict[tuple[int, str, i
     return messages
 
 
+def warnings_by_report(*, reports: Sequence[ProjectReport]) -> dict[int, list[str]]:
+    """Each report's plausibility warnings (report id → messages), for many reports in two queries."""
+    items = list(
+        ItemEvaluation.objects.filter(report__in=reports).select_related("indicator").order_by("position")
+    ) if reports else []
+    values = indicator_values_current(indicator_ids={i.indicator_id for i in items if i.indicator_id}) if items else {}
+    by_report: dict[int, list[ItemEvaluation]] = {}
+    for item in items:
+        by_report.setdefault(item.report_id, []).append(item)
+    return {
+        r.pk: item_warnings(items=by_report.get(r.pk, []), values=values, fiscal_year=r.fiscal_year) for r in reports
+    }
+
+
 def review_queue(*, year: ReportingYear, filters: ReviewFilters = ReviewFilters()) -> list[ReviewQueueRow]:
     """Submitted reports of ``year``, longest waiting first, filtered; each with its warnings and whether it
     may be approved in bulk. Four queries: reports (with the submit time), items, values, the grade scale."""
@@ -178,20 +193,14 @@ def review_queue(*, year: ReportingYear, filters: ReviewFilters = ReviewFilters(
             r for r in reports
             if (r.department_grade_id is not None and r.department_grade_id != r.suggested_grade_id) is filters.divergent
         ]
-    items = list(
-        ItemEvaluation.objects.filter(report__in=reports).select_related("indicator").order_by("position")
-    ) if reports else []
-    values = indicator_values_current(indicator_ids={i.indicator_id for i in items if i.indicator_id}) if items else {}
+    warnings = warnings_by_report(reports=reports)
     as_planned = GradeDefinition.objects.filter(municipality_id=year.plan.municipality_id, as_planned=True).first()
-    by_report: dict[int, list[ItemEvaluation]] = {}
-    for item in items:
-        by_report.setdefault(item.report_id, []).append(item)
     rows = [
         ReviewQueueRow(
             report=r,
             departments=[link.department for link in r.project.department_links.all()],
             waiting_since=getattr(r, "waiting_since", None),
-            warnings=item_warnings(items=by_report.get(r.pk, []), values=values, fiscal_year=r.fiscal_year),
+            warnings=warnings[r.pk],
             bulk_eligible=not bulk_approve_problem(r, as_planned=as_planned),
         )
         for r in reports

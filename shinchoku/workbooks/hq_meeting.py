@@ -10,6 +10,7 @@ from io import BytesIO
 from django_scopes import scope
 from openpyxl import Workbook
 
+from shinchoku.cycle.selectors_queues import warnings_by_report
 from shinchoku.cycle.workflow import STATE_LABELS
 from shinchoku.plans.models import ProjectReport, ReportingYear
 from shinchoku.tenancy.models import Municipality
@@ -21,9 +22,9 @@ WIDTHS = [18, 24, 32, 18, 10, 10, 12, 40, 36, 12]
 HEADER_ROW = 3
 
 
-def _checks(report: ProjectReport) -> str:
-    """What HQ should look at, from what is computable without the plausibility rules."""
-    found: list[str] = []
+def _checks(report: ProjectReport, warnings: list[str]) -> str:
+    """What HQ should look at: the plausibility warnings (cycle/plausibility.py), then what is missing."""
+    found: list[str] = list(warnings)
     if report.department_grade_id is None:
         found.append("担当部署の評価が未入力")
     if report.suggested_grade_id is None:
@@ -49,6 +50,7 @@ def hq_meeting_export(*, municipality: Municipality, fiscal_year: int) -> bytes:
             .prefetch_related("project__department_links__department")
             .order_by("project__position", "project__pk")
         )
+        warnings = warnings_by_report(reports=reports)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "本部会議資料"
@@ -69,7 +71,7 @@ def hq_meeting_export(*, municipality: Municipality, fiscal_year: int) -> bytes:
             report.suggested_grade.code if report.suggested_grade else "",
             report.grade.code if report.grade else "",
             report.rationale,
-            _checks(report),
+            _checks(report, warnings[report.pk]),
             STATE_LABELS.get(report.state, report.state),
         ]
         for column, value in enumerate(values, start=1):
