@@ -13,11 +13,12 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition
 
 from shinchoku.interchange.document import Document, ProjectDoc
+from shinchoku.public.keys import project_key
 from shinchoku.public.published import (
     PublishedYear,
     municipality_for_code,
@@ -118,14 +119,16 @@ def portal_municipality(request: HttpRequest, code: str) -> HttpResponse:
                                                                 "attribution": _attribution(municipality, years[0])}))
 
 
+DATA_RESOURCES = (("projects", "事業"), ("indicator_values", "指標の値"), ("grades", "評価"), ("schedules", "スケジュール"))
+
+
 def _data_links(code: str, fiscal_year: int) -> list[tuple[str, str]]:
-    """CSV/JSON of the year, linked only once the open-data views exist (they live beside, under these names)."""
-    links = []
-    for name, label in (("public:year_csv", "CSV"), ("public:year_json", "JSON")):
-        try:
-            links.append((reverse(name, kwargs={"code": code, "fiscal_year": fiscal_year}), label))
-        except NoReverseMatch:
-            pass
+    """The open data of the municipality (every published year, latest versions): the data package and each
+    resource as CSV and JSON (public/opendata.py)."""
+    links = [(reverse("public_datapackage", kwargs={"code": code}), "データパッケージ（datapackage.json）")]
+    for resource, label in DATA_RESOURCES:
+        for fmt, view in (("CSV", "public_resource_csv"), ("JSON", "public_resource_json")):
+            links.append((reverse(view, kwargs={"code": code, "resource": resource}), f"{label}（{fmt}）"))
     return links
 
 
@@ -139,10 +142,10 @@ def _matches(project: ProjectDoc, needle: str) -> bool:
     return any(needle in _nfkc(t) for t in texts)
 
 
-def _filtered(document: Document, params: dict[str, str]) -> list[tuple[int, ProjectDoc]]:
+def _filtered(document: Document, params: dict[str, str]) -> list[tuple[str, ProjectDoc]]:
     needle = _nfkc(params.get("q", "").strip())
     out = []
-    for n, project in enumerate(document["projects"], start=1):
+    for project in document["projects"]:
         if params.get("pillar") and project["pillar"] != params["pillar"]:
             continue
         if params.get("policy") and project["policy"] != params["policy"]:
@@ -155,7 +158,7 @@ def _filtered(document: Document, params: dict[str, str]) -> list[tuple[int, Pro
             continue
         if needle and not _matches(project, needle):
             continue
-        out.append((n, project))
+        out.append((project_key(project["name"]), project))
     return out
 
 
@@ -189,7 +192,7 @@ def _portal_year(request: HttpRequest, code: str, fiscal_year: int) -> HttpRespo
         "grades": grades, "distribution": distribution, "params": params, "options": options,
         "filter_labels": {"pillar": "柱", "policy": "施策", "department": "担当課", "grade": "評価", "tag": "区分"},
         "rows": _filtered(document, params),
-        "non_b": [(n, p) for n, p in enumerate(projects, start=1) if p["non_b_summary"]],
+        "non_b": [(project_key(p["name"]), p) for p in projects if p["non_b_summary"]],
         "attribution": _attribution(municipality, year), "data_links": _data_links(code, fiscal_year),
     }
     return _public(render(request, "public/year.html", context))
@@ -228,17 +231,17 @@ def _chart(indicator: dict[str, Any], years: list[int]) -> dict[str, Any]:
 
 
 @condition(etag_func=_year_etag)
-def portal_project(request: HttpRequest, code: str, fiscal_year: int, n: int) -> HttpResponse:
+def portal_project(request: HttpRequest, code: str, fiscal_year: int, key: str) -> HttpResponse:
     return _cached_render(request, _year_etag(request, code, fiscal_year),
-                          lambda: _portal_project(request, code, fiscal_year, n))
+                          lambda: _portal_project(request, code, fiscal_year, key))
 
 
-def _portal_project(request: HttpRequest, code: str, fiscal_year: int, n: int) -> HttpResponse:
+def _portal_project(request: HttpRequest, code: str, fiscal_year: int, key: str) -> HttpResponse:
     municipality, year = _year(code, fiscal_year)
-    projects = year.document["projects"]
-    if not 1 <= n <= len(projects):
+    # The project's public key (public/keys.py) is the one the open data, the API and the badge use.
+    project = next((p for p in year.document["projects"] if project_key(p["name"]) == key), None)
+    if project is None:
         raise Http404("事業が見つかりません")
-    project = projects[n - 1]
     all_years = published_years(municipality=municipality)
     # Across years, a project is the same project when its name is; the latest publication holding a
     # value for a year wins, as each year's report restates the earlier actuals.
@@ -260,7 +263,7 @@ def _portal_project(request: HttpRequest, code: str, fiscal_year: int, n: int) -
         indicators.append({"indicator": ind, "chart": _chart(values, years)})
     schedule_years = sorted({int(k) for row in project["schedule"] for k in row["cells"]})
     context = {
-        "municipality": municipality, "year": year, "project": project, "n": n,
+        "municipality": municipality, "year": year, "project": project, "key": key,
         "label": format_fiscal_year(fiscal_year), "indicators": indicators, "history": history,
         "schedule_years": schedule_years,
         "schedule": [(row["track"], [row["cells"].get(str(fy), "") for fy in schedule_years])

@@ -10,5 +10,5 @@ urlpatterns: list[URLPattern] = [
     path("<str:code>/", portal.portal_municipality, name="municipality"),
     path("<str:code>/<int:fiscal_year>/", portal.portal_year, name="year"),
     path("<str:code>/<int:fiscal_year>/report.pdf", portal.portal_pdf, name="year_pdf"),
-    path("<str:code>/<int:fiscal_year>/projects/<int:n>/", portal.portal_project, name="project"),
+    path("<str:code>/<int:fiscal_year>/projects/<slug:key>/", portal.portal_project, name="project"),
 ]

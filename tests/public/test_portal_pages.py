@@ -10,18 +10,21 @@ from django.test import Client
 from django_scopes import scope, scopes_disabled
 
 from shinchoku.plans.models import Publication
+from shinchoku.public.keys import project_key
 from shinchoku.tenancy.models import Municipality
 
 from .conftest import KARIWA_CODE, KASHIWAZAKI_CODE
 
 pytestmark = pytest.mark.django_db
 MARKER = "LEAKMARKER漏洩チェック"
+FIRST = project_key("新交通システムの構築")  # the first two projects of the web tests' 柏崎市
+SECOND = project_key("LINEによる情報発信")
 
 
 def public_urls(code: str = KASHIWAZAKI_CODE) -> list[str]:
     return [
-        "/p/", f"/p/{code}/", f"/p/{code}/2023/", f"/p/{code}/2023/?q=x", f"/p/{code}/2023/projects/1/",
-        f"/p/{code}/2023/projects/2/", f"/p/{code}/2024/", f"/p/{code}/2024/projects/1/",
+        "/p/", f"/p/{code}/", f"/p/{code}/2023/", f"/p/{code}/2023/?q=x", f"/p/{code}/2023/projects/{FIRST}/",
+        f"/p/{code}/2023/projects/{SECOND}/", f"/p/{code}/2024/", f"/p/{code}/2024/projects/{FIRST}/",
     ]
 
 
@@ -90,7 +93,7 @@ def test_it_filters_and_searches_with_full_width_input(client: Client, coded: An
 
 
 def test_it_draws_an_accessible_chart_on_the_project_page(client: Client, coded: Any) -> None:
-    body = client.get(f"/p/{KASHIWAZAKI_CODE}/2023/projects/1/").content.decode()
+    body = client.get(f"/p/{KASHIWAZAKI_CODE}/2023/projects/{FIRST}/").content.decode()
     assert "<h2>概要</h2>" in body and "評価の推移" in body
     if "<svg" in body:
         assert 'role="img"' in body and "<title" in body and "<desc" in body
@@ -106,9 +109,9 @@ def test_it_pins_query_counts(client: Client, coded: Any, django_assert_num_quer
     with django_assert_num_queries(6):  # a miss: etag (municipality + years) twice, then the page
         client.get(f"/p/{KASHIWAZAKI_CODE}/2023/")
     with django_assert_num_queries(7):  # a miss: etag (2) twice, then the page (3)
-        client.get(f"/p/{KASHIWAZAKI_CODE}/2023/projects/1/")
+        client.get(f"/p/{KASHIWAZAKI_CODE}/2023/projects/{FIRST}/")
     with django_assert_num_queries(4):  # a hit: the etag only (the page is kept per content hash)
-        client.get(f"/p/{KASHIWAZAKI_CODE}/2023/projects/1/")
+        client.get(f"/p/{KASHIWAZAKI_CODE}/2023/projects/{FIRST}/")
 
 
 def test_it_never_shows_draft_text(client: Client, coded: Any, year_2024: Any, report_of: Any) -> None:
@@ -135,7 +138,7 @@ def test_it_shows_version_2_and_lists_version_1(client: Client, coded: Any) -> N
         )
     body = client.get(f"/p/{KASHIWAZAKI_CODE}/2023/").content.decode()
     assert "第2版" in body and "で訂正" in body and "第1版" in body
-    assert "訂正後の目指す姿" in client.get(f"/p/{KASHIWAZAKI_CODE}/2023/projects/1/").content.decode()
+    assert "訂正後の目指す姿" in client.get(f"/p/{KASHIWAZAKI_CODE}/2023/projects/{FIRST}/").content.decode()
 
 
 def test_it_hides_municipalities_without_code(client: Client, city: Municipality) -> None:
