@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 
 from shinchoku.cycle.errors import CycleError
 from shinchoku.cycle.selectors_users import UserRow, user_rows
+from shinchoku.cycle.services.municipality_code import municipality_code_set
 from shinchoku.cycle.services.users import (
     display_name,
     municipality_approvers_set,
@@ -28,6 +29,7 @@ from shinchoku.cycle.services.users import (
 )
 from shinchoku.cycle.services.users_import import UsersCsvInvalid, decode_csv, users_csv_apply, users_csv_plan
 from shinchoku.permissions import Action
+from shinchoku.tenancy import codes
 from shinchoku.tenancy.models import Approvers, Department, Membership, Municipality, Role
 from shinchoku.web.views._common import authorize, municipality_or_404, page
 
@@ -186,16 +188,26 @@ def user_import(request: HttpRequest, municipality_id: int) -> HttpResponse:
 @login_required
 def municipality_settings(request: HttpRequest, municipality_id: int) -> HttpResponse:
     municipality = _manager(request, municipality_id)
+    context: dict[str, Any] = {
+        "approver_choices": Approvers.choices,
+        # The national list's candidates for the name: one for 柏崎市, several for 府中市.
+        "code_candidates": codes.candidates_for_name(municipality.name),
+        "code_value": municipality.code,
+    }
     if request.method == "POST":
         try:
-            municipality_approvers_set(municipality=municipality, approvers=request.POST.get("approvers", ""),
-                                       by=request.user)
+            if request.POST.get("form") == "code":
+                context["code_value"] = request.POST.get("code", "")
+                municipality_code_set(municipality=municipality, code=context["code_value"], by=request.user)
+            else:
+                municipality_approvers_set(
+                    municipality=municipality, approvers=request.POST.get("approvers", ""), by=request.user
+                )
         except CycleError as exc:
             return page(request, "web/users/settings.html", municipality=municipality, section="users", status=400,
-                        error=exc.message, approver_choices=Approvers.choices)
+                        error=exc.message, **context)
         messages.success(request, "自治体の設定を変更しました。")
         return redirect("web:municipality_settings", municipality.pk)
-    return page(request, "web/users/settings.html", municipality=municipality, section="users",
-                approver_choices=Approvers.choices)
+    return page(request, "web/users/settings.html", municipality=municipality, section="users", **context)
 
 
