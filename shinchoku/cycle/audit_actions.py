@@ -19,11 +19,12 @@ from shinchoku import wareki
 from shinchoku.cycle.models import NotificationKind
 from shinchoku.cycle.workflow import TRANSITIONS, YEAR_TRANSITIONS
 from shinchoku.plans.models import Direction, ReportState, ScheduleStatus, YearState
+from shinchoku.tenancy.models import Approvers, Role
 
 ValueKind = Literal[
     "text", "state", "year_state", "grade", "decimal", "direction", "date", "year_month", "fiscal_year", "bool",
     "count", "names", "reference", "actual", "schedule_status", "end_reason", "hidden", "table", "transition",
-    "record_counts", "import_kind", "notification_kind",
+    "record_counts", "import_kind", "notification_kind", "roles", "approvers",
 ]
 
 # Codes that read the same for reports and years; a year's "published" and a report's would clash otherwise.
@@ -46,6 +47,8 @@ RECORD_LABELS = {
 }
 IMPORT_KIND_LABELS = {"json": "JSON", "report_text": "報告書のテキスト", "workbook": "年度報告シート"}
 NOTIFICATION_KIND_LABELS = {str(k): str(v) for k, v in NotificationKind.choices}
+ROLE_LABELS = {str(k): str(v) for k, v in Role.choices}
+APPROVERS_LABELS = {str(k): str(v) for k, v in Approvers.choices}
 MAX_TEXT = 160
 
 
@@ -62,7 +65,7 @@ class ActionType:
     label: str  # Japanese
     keys: tuple[str, ...] = ()  # payload keys (before and after), in display order; others fall back to FIELDS
     value: Field | None = None  # when before/after is a bare value, not a dict (a text field's old/new text)
-    label_only: bool = False  # registered from a plain label (no payload description yet)
+    label_only: bool = False  # an unknown code read back from old rows: only its code to show
     fields: tuple[Field, ...] = ()  # this action's own reading of a key, where the shared one does not fit
 
     def field(self, key: str) -> Field:
@@ -148,16 +151,6 @@ def register(
         raise ValueError(f"audit action {code!r} is registered twice")
     action = ActionType(code, label, tuple(keys) + tuple(f.key for f in fields if f.key not in keys), value,
                         fields=fields)
-    REGISTRY[code] = action
-    return action
-
-
-def label_only(code: str, label: str) -> ActionType:
-    """Register a code from its label alone (codes added to ``AUDIT_LABELS`` before the registry existed);
-    its payload then renders through the shared ``FIELDS``. A full registration wins over this one."""
-    if code in REGISTRY:
-        return REGISTRY[code]
-    action = ActionType(code, label, label_only=True)
     REGISTRY[code] = action
     return action
 
@@ -270,6 +263,11 @@ def render_value(kind: ValueKind, value: Any) -> str:
         return IMPORT_KIND_LABELS.get(str(value), _text(value))
     if kind == "notification_kind":
         return NOTIFICATION_KIND_LABELS.get(str(value), _text(value))
+    if kind == "roles":
+        values = value if isinstance(value, list) else [value]
+        return "・".join(ROLE_LABELS.get(str(v), _text(v)) for v in values)
+    if kind == "approvers":
+        return APPROVERS_LABELS.get(str(value), _text(value))
     if kind == "transition":
         known = YEAR_TRANSITIONS.get(str(value)) or TRANSITIONS.get(str(value))
         return known.label if known else _text(value)
@@ -416,6 +414,31 @@ for _what, _name in (("pillar", "柱"), ("policy", "施策")):
     register(f"plan.{_what}.moved", f"{_name}の順序を変更", "position")
     register(f"plan.{_what}.deleted", f"{_name}を削除", "pillar", "name", "position")
 register("tenancy.department.created", "部署を追加", "name", "email")
+register("tenancy.municipality.updated", "自治体の設定を変更", fields=(Field("approvers", "審査できる役割", "approvers"),))
+register("municipality.code.changed", "全国地方公共団体コードを設定", fields=(Field("code", "全国地方公共団体コード"),))
+_USER_FIELDS = (
+    Field("login", "ログインID"), Field("name", "氏名"), Field("email", "メール"), Field("roles", "役割", "roles"),
+    Field("departments", "担当部署", "names"), Field("is_active", "利用中", "bool"),
+    Field("memberships_removed", "この自治体の役割を外した", "bool"),
+)
+for _code, _label in (
+    ("user.invited", "利用者を招待"), ("user.updated", "利用者の情報を変更"), ("user.deactivated", "利用者を利用停止"),
+    ("user.reactivated", "利用者の利用を再開"), ("user.password_reset_sent", "パスワード再設定のメールを送信"),
+):
+    register(_code, _label, fields=_USER_FIELDS)
+register(
+    "user.imported", "利用者をCSVから取込み", "file",
+    fields=(Field("new", "追加", "count"), Field("changed", "変更", "count"), Field("unchanged", "変更なし", "count")),
+)
+register(
+    "report.bulk_approved", "一括承認",
+    fields=(Field("projects", "承認した個別事業計画", "names"), Field("count", "件数", "count")),
+)
+register(
+    "reminder.sent", "督促メールを送信",
+    fields=(Field("departments", "送信した部署", "names"), Field("unreachable", "メールのない部署", "names"),
+            Field("overdue", "期限切れ", "bool")),
+)
 register("tenancy.department.updated", "部署を更新", "name", "email")
 register("tenancy.department.moved", "部署の並び順を変更", "position")
 register("cycle.thresholds.updated", "評価基準を変更", "a_min", "b_min", "c_min")
