@@ -147,7 +147,7 @@ def register(
 ) -> ActionType:
     if code.count(".") < 1 or code != code.strip():
         raise ValueError(f"audit action codes are namespaced (\"report.submitted\"), got {code!r}")
-    if code in REGISTRY and not REGISTRY[code].label_only:
+    if code in REGISTRY:
         raise ValueError(f"audit action {code!r} is registered twice")
     action = ActionType(code, label, tuple(keys) + tuple(f.key for f in fields if f.key not in keys), value,
                         fields=fields)
