@@ -413,6 +413,8 @@ for _what, _name in (("pillar", "柱"), ("policy", "施策")):
     register(f"plan.{_what}.renamed", f"{_name}の名称を変更", "name")
     register(f"plan.{_what}.moved", f"{_name}の順序を変更", "position")
     register(f"plan.{_what}.deleted", f"{_name}を削除", "pillar", "name", "position")
+    register(f"plan.{_what}.retired", f"{_name}を廃止（または廃止を取消し）", "name",
+             fields=(Field("retired_from_fiscal_year", "廃止した年度", "fiscal_year"),))
 register("tenancy.department.created", "部署を追加", "name", "email")
 register("tenancy.municipality.updated", "自治体の設定を変更", fields=(Field("approvers", "審査できる役割", "approvers"),))
 register("municipality.code.changed", "全国地方公共団体コードを設定", fields=(Field("code", "全国地方公共団体コード"),))

@@ -152,7 +152,12 @@ def document_build(*, municipality: Municipality, fiscal_year: int, plan: Plan |
             {"code": g.code, "description": g.description, "as_planned": g.as_planned}
             for g in grade_scale_list(municipality=municipality)
         ],
-        "pillars": [{"name": p.name, "policies": [policy.name for policy in p.policies.all()]} for p in pillars],
+        # A retired pillar or policy (廃止) leaves the reports of the years from its retirement on.
+        "pillars": [
+            {"name": p.name, "policies": [q.name for q in p.policies.all() if q.is_active_in(fiscal_year)]}
+            for p in pillars
+            if p.is_active_in(fiscal_year)
+        ],
         "projects": [_project_doc(project, report) for project, report in projects],
         "under_consideration": [
             {"pillar": u.pillar.name, "policy": u.policy.name if u.policy else None, "title": u.title, "text": list(u.text)}

@@ -240,3 +240,45 @@ def test_dx_staff_set_the_departments_organisation_order(
     # A department added later goes to the end.
     login(alice).post(f"/{city.pk}/2024/plan/departments/", {"name": "新設課", "email": ""})
     assert order()[-1] == "新設課"
+
+
+def test_a_pillar_or_policy_is_retired_from_a_fiscal_year_and_leaves_later_reports_only(
+    login: Login, alice: AbstractBaseUser, city: Municipality
+) -> None:
+    client = login(alice)
+    client.post(url(city, "pillars/"), {"op": "add", "name": "産業のDX"})
+    industry = pillar(city, "産業のDX")
+    client.post(url(city, f"pillars/{industry.pk}/"), {"op": "add-policy", "name": "地域産業のDX"})
+    response = client.post(url(city, f"pillars/{industry.pk}/"), {"op": "retire", "fiscal_year": "2025"}, follow=True)
+    assert "柱「産業のDX」を令和7（2025）年度から廃止しました" in response.content.decode()
+    assert "令和7（2025）年度から廃止" in response.content.decode()
+    with scope(municipality=city):
+        plan = Plan.objects.get(municipality=city)
+        names_2024 = [p["name"] for p in document_build(municipality=city, fiscal_year=2024, plan=plan)["pillars"]]
+        names_2025 = [p["name"] for p in document_build(municipality=city, fiscal_year=2025, plan=plan)["pillars"]]
+    assert "産業のDX" in names_2024 and "産業のDX" not in names_2025
+    # A policy: retired, then reinstated.
+    local = policy(city, "地域産業のDX")
+    client.post(url(city, f"policies/{local.pk}/"), {"op": "retire", "fiscal_year": "2024"})
+    assert policy(city, "地域産業のDX").retired_from_fiscal_year == 2024
+    client.post(url(city, f"policies/{local.pk}/"), {"op": "retire", "fiscal_year": ""})
+    assert policy(city, "地域産業のDX").retired_from_fiscal_year is None
+    assert actions(city)[-3:] == ["plan.pillar.retired", "plan.policy.retired", "plan.policy.retired"]
+
+
+def test_a_pillar_with_running_projects_or_a_published_year_is_not_retired(
+    login: Login, alice: AbstractBaseUser, city: Municipality
+) -> None:
+    client = login(alice)
+    html = client.post(
+        url(city, f"pillars/{pillar(city, '行政のDX').pk}/"), {"op": "retire", "fiscal_year": "2024"}, follow=True
+    ).content.decode()
+    assert "以降も続く個別事業計画があります" in html
+    # FY2023 is published in the test city: retiring from it would change a published record.
+    client.post(url(city, "pillars/"), {"op": "add", "name": "仮の柱"})
+    html = client.post(
+        url(city, f"pillars/{pillar(city, '仮の柱').pk}/"), {"op": "retire", "fiscal_year": "2023"}, follow=True
+    ).content.decode()
+    assert "公表済み（または取込み済み）のため" in html
+    assert pillar(city, "行政のDX").retired_from_fiscal_year is None
+    assert pillar(city, "仮の柱").retired_from_fiscal_year is None

@@ -14,11 +14,13 @@ from typing import Any, TypeVar
 
 from django.db import models
 
+from shinchoku import wareki
 from shinchoku.cycle.errors import InvalidInput
 from shinchoku.cycle.services._audit import audit_record
 from shinchoku.cycle.services.plan import _editing, _required
 from shinchoku.plans.models import Pillar, Plan, Policy, Project
 from shinchoku.plans.models.year import PolicyUnderConsideration
+from shinchoku.plans.selectors import locked_fiscal_years
 from shinchoku.tenancy.models import Department, Municipality
 
 Positioned = TypeVar("Positioned", bound=models.Model)
@@ -200,6 +202,80 @@ def policy_delete(*, policy: Policy, by: Any) -> None:
         pillar_id = policy.pillar_id
         policy.delete()
         _renumber(Policy, list(Policy.objects.filter(pillar_id=pillar_id).order_by("position", "pk")))
+
+
+# -- retiring (廃止) ----------------------------------------------------------------------------------------------
+
+
+def _check_retirement(plan: Plan, what: str, name: str, from_fiscal_year: int, projects: Any, considered: Any) -> None:
+    """A pillar or policy leaves the reports from ``from_fiscal_year`` on only when nothing of those years is
+    in it any more (its projects ended before, no policy under consideration of those years), and no locked
+    year would change: a published record keeps the structure it was published with."""
+    if from_fiscal_year not in plan.fiscal_years and from_fiscal_year != plan.end_fiscal_year + 1:
+        raise InvalidInput(
+            f"廃止する年度は計画期間（{wareki.format_fiscal_year(plan.start_fiscal_year)}〜"
+            f"{wareki.format_fiscal_year(plan.end_fiscal_year)}）の中から選んでください。", field="fiscal_year",
+        )
+    locked = sorted(fy for fy in locked_fiscal_years(plan=plan) if fy >= from_fiscal_year)
+    if locked:
+        raise InvalidInput(
+            f"{wareki.format_fiscal_year(locked[0])}は公表済み（または取込み済み）のため、それ以前から{what}を廃止できません。",
+            field="fiscal_year",
+        )
+    running = [p.name for p in projects if p.last_fiscal_year is None or p.last_fiscal_year >= from_fiscal_year]
+    if running:
+        raise InvalidInput(
+            f"{what}「{name}」には{wareki.format_fiscal_year(from_fiscal_year)}以降も続く個別事業計画があります"
+            f"（{'、'.join(running[:3])}{'など' if len(running) > 3 else ''}）。先にその事業を終了するか、別の{what}へ移してください。",
+            field="fiscal_year",
+        )
+    if considered.filter(fiscal_year__gte=from_fiscal_year).exists():
+        raise InvalidInput(
+            f"{what}「{name}」には{wareki.format_fiscal_year(from_fiscal_year)}以降の検討中の施策があります。",
+            field="fiscal_year",
+        )
+
+
+def pillar_retire(*, pillar: Pillar, from_fiscal_year: int | None, by: Any) -> Pillar:
+    """Retire the pillar from ``from_fiscal_year`` on (None: reinstate it). Earlier years keep it."""
+    plan = pillar.plan
+    with _editing(plan.municipality_id, by, plan):
+        current = Pillar.objects.select_for_update().get(pk=pillar.pk)
+        if from_fiscal_year is not None:
+            _check_retirement(plan, "柱", current.name, from_fiscal_year, Project.objects.filter(pillar=current),
+                              PolicyUnderConsideration.objects.filter(pillar=current))
+        if current.retired_from_fiscal_year == from_fiscal_year:
+            return current
+        before = current.retired_from_fiscal_year
+        current.retired_from_fiscal_year = from_fiscal_year
+        current.save(update_fields=["retired_from_fiscal_year"])
+        audit_record(
+            municipality=plan.municipality_id, by=by, action="plan.pillar.retired", obj=current,
+            before={"name": current.name, "retired_from_fiscal_year": before},
+            after={"name": current.name, "retired_from_fiscal_year": from_fiscal_year},
+        )
+        return current
+
+
+def policy_retire(*, policy: Policy, from_fiscal_year: int | None, by: Any) -> Policy:
+    """Retire the policy from ``from_fiscal_year`` on (None: reinstate it). Earlier years keep it."""
+    plan = policy.pillar.plan
+    with _editing(plan.municipality_id, by, plan):
+        current = Policy.objects.select_for_update().get(pk=policy.pk)
+        if from_fiscal_year is not None:
+            _check_retirement(plan, "施策", current.name, from_fiscal_year, Project.objects.filter(policy=current),
+                              PolicyUnderConsideration.objects.filter(policy=current))
+        if current.retired_from_fiscal_year == from_fiscal_year:
+            return current
+        before = current.retired_from_fiscal_year
+        current.retired_from_fiscal_year = from_fiscal_year
+        current.save(update_fields=["retired_from_fiscal_year"])
+        audit_record(
+            municipality=plan.municipality_id, by=by, action="plan.policy.retired", obj=current,
+            before={"name": current.name, "retired_from_fiscal_year": before},
+            after={"name": current.name, "retired_from_fiscal_year": from_fiscal_year},
+        )
+        return current
 
 
 # -- projects --------------------------------------------------------------------------------------------------

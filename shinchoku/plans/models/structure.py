@@ -131,6 +131,8 @@ class Pillar(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="pillars")
     name = models.CharField("名称", max_length=100)
     position = models.PositiveSmallIntegerField("並び順", default=0)
+    # 廃止: from this fiscal year on the pillar is not in the plan's reports; earlier years keep it.
+    retired_from_fiscal_year = models.PositiveSmallIntegerField("廃止した年度", null=True, blank=True)
 
     objects = ScopedManager(municipality="plan__municipality")
 
@@ -142,6 +144,9 @@ class Pillar(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def is_active_in(self, fiscal_year: int) -> bool:
+        return self.retired_from_fiscal_year is None or fiscal_year < self.retired_from_fiscal_year
+
 
 class Policy(models.Model):
     """施策."""
@@ -149,6 +154,7 @@ class Policy(models.Model):
     pillar = models.ForeignKey(Pillar, on_delete=models.PROTECT, related_name="policies")
     name = models.CharField("名称", max_length=200)
     position = models.PositiveSmallIntegerField("並び順", default=0)
+    retired_from_fiscal_year = models.PositiveSmallIntegerField("廃止した年度", null=True, blank=True)
 
     objects = ScopedManager(municipality="pillar__plan__municipality")
 
@@ -159,6 +165,9 @@ class Policy(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_active_in(self, fiscal_year: int) -> bool:
+        return self.retired_from_fiscal_year is None or fiscal_year < self.retired_from_fiscal_year
 
 
 class ProjectEnd(models.TextChoices):

@@ -19,21 +19,36 @@ from shinchoku.cycle.services.plan_structure import (
     pillar_delete,
     pillar_move,
     pillar_rename,
+    pillar_retire,
     policy_create,
     policy_delete,
     policy_move,
     policy_rename,
+    policy_retire,
     project_place,
 )
 from shinchoku.permissions import Action
 from shinchoku.plans.models import Pillar, Plan, Policy
 from shinchoku.tenancy.models import Department
+from shinchoku.wareki import format_fiscal_year
 from shinchoku.web.views._common import authorize, municipality_or_404, page, plan_or_404
 from shinchoku.web.views.project_edit import plan_project_or_404
 
 
 def _page_url(municipality_id: int, fiscal_year: int, anchor: str = "") -> str:
     return reverse("web:plan_structure", args=[municipality_id, fiscal_year]) + (f"#{anchor}" if anchor else "")
+
+
+def _retire_year(request: HttpRequest) -> int | None:
+    """The retirement year posted (a 4-digit fiscal year), or None to reinstate."""
+    raw = request.POST.get("fiscal_year", "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else None
+
+
+def _retired_message(what: str, name: str, fiscal_year: int | None) -> str:
+    if fiscal_year is None:
+        return f"{what}「{name}」の廃止を取り消しました。"
+    return f"{what}「{name}」を{format_fiscal_year(fiscal_year)}から廃止しました（それより前の年度の報告には残ります）。"
 
 
 def _position(request: HttpRequest) -> int:
@@ -57,6 +72,7 @@ def plan_structure_page(request: HttpRequest, municipality_id: int, fiscal_year:
         plan=plan,
         pillars=pillars,
         pillar_positions=range(1, len(pillars) + 1),
+        retire_years=[(fy, format_fiscal_year(fy)) for fy in plan.fiscal_years],
     )
 
 
@@ -108,6 +124,10 @@ def pillar_action(request: HttpRequest, municipality_id: int, fiscal_year: int, 
     if op == "add-policy":
         return _done(request, lambda: policy_create(pillar=pillar, name=name, by=request.user),
                      f"施策「{name.strip()}」を「{pillar.name}」に追加しました。", back)
+    if op == "retire":
+        year = _retire_year(request)
+        return _done(request, lambda: pillar_retire(pillar=pillar, from_fiscal_year=year, by=request.user),
+                     _retired_message("柱", pillar.name, year), back)
     if op == "delete":
         return _done(request, lambda: pillar_delete(pillar=pillar, by=request.user),
                      f"柱「{pillar.name}」を削除しました。", _page_url(municipality.pk, fiscal_year))
@@ -132,6 +152,10 @@ def policy_action(request: HttpRequest, municipality_id: int, fiscal_year: int, 
         to = _position(request)
         return _done(request, lambda: policy_move(policy=policy, to=to, by=request.user),
                      f"施策「{policy.name}」を{to}番目へ移動しました。", back)
+    if op == "retire":
+        year = _retire_year(request)
+        return _done(request, lambda: policy_retire(policy=policy, from_fiscal_year=year, by=request.user),
+                     _retired_message("施策", policy.name, year), back)
     if op == "delete":
         return _done(request, lambda: policy_delete(policy=policy, by=request.user),
                      f"施策「{policy.name}」を削除しました。", _page_url(municipality.pk, fiscal_year, f"pillar-{policy.pillar_id}"))
