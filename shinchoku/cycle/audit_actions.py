@@ -45,7 +45,7 @@ RECORD_LABELS = {
     "indicator_value": "目標値・実績", "project_report": "報告", "result_table": "成果の表",
     "under_consideration": "検討中の施策", "under_consideration_removed": "削除した検討中の施策",
 }
-IMPORT_KIND_LABELS = {"json": "JSON", "report_text": "報告書のテキスト", "workbook": "年度報告シート"}
+IMPORT_KIND_LABELS = {"json": "JSON", "report_text": "報告書のテキスト", "workbook": "年度報告シート", "plan_workbook": "計画シート"}
 NOTIFICATION_KIND_LABELS = {str(k): str(v) for k, v in NotificationKind.choices}
 ROLE_LABELS = {str(k): str(v) for k, v in Role.choices}
 APPROVERS_LABELS = {str(k): str(v) for k, v in Approvers.choices}
@@ -187,7 +187,7 @@ def families() -> dict[str, str]:
 
 FAMILIES: dict[str, str] = {
     "report.": "報告", "year.": "年度（進行管理・公表）", "import.": "取込み", "plan.": "計画",
-    "cycle.": "評価基準", "tenancy.": "部署", "workbook.": "年度報告シート", "notification.": "通知",
+    "cycle.": "評価基準", "tenancy.": "部署", "workbook.": "Excelのシート（年度報告・計画）", "notification.": "通知",
     "user.": "利用者",
 }
 
@@ -382,6 +382,7 @@ register("import.file.loaded", "ファイルを取込み", "kind", "file", "sha2
          "updated", fields=_IMPORT_KIND)
 register("import.refused", "取込みを拒否（年度の状態）", "kind", "file", "sha256", "replace", "reason", fields=_IMPORT_KIND)
 register("workbook.imported", "年度報告シートを取込み", "file", "sha256", "reports")
+register("workbook.plan_imported", "計画シートを取込み", "file", "sha256", "plan", "changes", "created", "updated")
 register("plan.project.discontinued", "個別事業計画を終了", "last_fiscal_year", "end_reason", "reports_removed")
 register("plan.indicator.target.updated", "目標値を変更", "fiscal_year", "value", "revision")
 _GOOD_DIRECTION = (Field("direction", "評価の向き", "direction"),)

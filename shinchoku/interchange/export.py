@@ -10,6 +10,7 @@ from shinchoku.interchange.document import (
     FORMAT,
     Document,
     IndicatorDoc,
+    PlanDoc,
     ProjectDoc,
     ResultTableDoc,
     ResultTableRowDoc,
@@ -28,6 +29,7 @@ from shinchoku.plans.models import (
 from shinchoku.plans.selectors import (
     grade_scale_list,
     plan_for_fiscal_year,
+    plan_projects,
     projects_for_report,
     revision_order,
     under_consideration_list,
@@ -120,6 +122,37 @@ def _project_doc(project: Project, report: ProjectReport | None) -> ProjectDoc:
     }
 
 
+def _plan_doc(plan: Plan) -> PlanDoc:
+    return {
+        "name": plan.name,
+        "start_fiscal_year": plan.start_fiscal_year,
+        "end_fiscal_year": plan.end_fiscal_year,
+        "adopted": _month(plan.adopted_on),
+        "revisions": [{"date": f"{r.revised_on:%Y-%m}", "description": r.description} for r in plan.revisions.all()],
+    }
+
+
+def plan_document_build(*, municipality: Municipality, plan: Plan) -> Document:
+    """The plan parts of a document, whatever the year: every pillar and policy (retired ones too) and every
+    project of the plan, without reports; the report part is a placeholder and the policies under
+    consideration (a year's) are left to the caller. What the plan workbook holds."""
+    return {
+        "format": FORMAT,
+        "municipality": municipality.name,
+        "plan": _plan_doc(plan),
+        "report": {"title": ReportingYear.default_title(plan, plan.start_fiscal_year),
+                   "fiscal_year": plan.start_fiscal_year, "published": None, "status": "draft", "narrative": []},
+        "grade_scale": [
+            {"code": g.code, "description": g.description, "as_planned": g.as_planned}
+            for g in grade_scale_list(municipality=municipality)
+        ],
+        "pillars": [{"name": p.name, "policies": [q.name for q in p.policies.all()]}
+                    for p in plan.pillars.prefetch_related("policies")],
+        "projects": [_project_doc(project, None) for project in plan_projects(plan=plan)],
+        "under_consideration": [],
+    }
+
+
 def document_build(*, municipality: Municipality, fiscal_year: int, plan: Plan | None = None) -> Document:
     """The document of ``fiscal_year`` as the live data stands (a published year's official content is its
     publication snapshot, not this)."""
@@ -132,15 +165,7 @@ def document_build(*, municipality: Municipality, fiscal_year: int, plan: Plan |
     return {
         "format": FORMAT,
         "municipality": municipality.name,
-        "plan": {
-            "name": plan.name,
-            "start_fiscal_year": plan.start_fiscal_year,
-            "end_fiscal_year": plan.end_fiscal_year,
-            "adopted": _month(plan.adopted_on),
-            "revisions": [
-                {"date": f"{r.revised_on:%Y-%m}", "description": r.description} for r in plan.revisions.all()
-            ],
-        },
+        "plan": _plan_doc(plan),
         "report": {
             "title": progress_report.title if progress_report else ReportingYear.default_title(plan, fiscal_year),
             "fiscal_year": fiscal_year,

@@ -16,7 +16,13 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from shinchoku.interchange.document import Document, IndicatorDoc, ProjectDoc, ResultTableDoc
+from shinchoku.interchange.document import (
+    Document,
+    IndicatorDoc,
+    ProjectDoc,
+    ResultTableDoc,
+    UnderConsiderationDoc,
+)
 from shinchoku.interchange.validation import DocumentError, validate_document
 from shinchoku.plans.models import (
     Direction,
@@ -51,6 +57,24 @@ class ReportChange:
     report: ProjectReport
     before: dict[str, Any]
     after: dict[str, Any]
+
+
+@dataclass
+class Renames:
+    """Names a document changes, old → new: the stored row of the old name is the one the new name means.
+
+    A workbook keys its rows by the names they had when exported, so a name typed over in a cell renames
+    the row instead of adding a second one beside it.
+    """
+
+    plan: dict[str, str] = field(default_factory=dict)
+    pillars: dict[str, str] = field(default_factory=dict)
+    policies: dict[tuple[str, str], str] = field(default_factory=dict)  # (new pillar name, old) → new
+    projects: dict[str, str] = field(default_factory=dict)
+    indicators: dict[tuple[str, str], str] = field(default_factory=dict)  # (new project name, old) → new
+
+    def __bool__(self) -> bool:
+        return any((self.plan, self.pillars, self.policies, self.projects, self.indicators))
 
 
 @dataclass
@@ -129,11 +153,13 @@ class DocumentLoader:
     being loaded (``where``), so the caller's transaction rolls back and the CLI says where.
     """
 
-    def __init__(self, municipality: Municipality, document: Document) -> None:
+    def __init__(self, municipality: Municipality, document: Document, *, renames: Renames | None = None) -> None:
         self.municipality = municipality
         self.doc = document
         self.fiscal_year = document["report"]["fiscal_year"]
         self.where = "(document)"
+        self.renames = renames or Renames()
+        self.year: ReportingYear | None = None
 
     def load_plan(self) -> Plan:
         self.where = "plan"
@@ -170,6 +196,10 @@ class DocumentLoader:
     def _load_plan(self) -> Plan:
         doc = self.doc
         plan_doc = doc["plan"]
+        old_name = next((old for old, new in self.renames.plan.items() if new == plan_doc["name"]), None)
+        renamed = old_name is not None and self._rename(
+            Plan.objects.filter(municipality=self.municipality), old_name, plan_doc["name"], "plan"
+        )
         if not Plan.objects.filter(municipality=self.municipality, name=plan_doc["name"]).exists():
             self._check_no_second_plan()
         plan, created = Plan.objects.get_or_create(
@@ -182,6 +212,8 @@ class DocumentLoader:
             },
         )
         self.result = LoadResult(municipality=self.municipality, plan=plan, fiscal_year=self.fiscal_year)
+        if renamed:
+            self.result.count("plan", created=False)
         if created:
             self.result.count("plan", created=True)
         elif _set_fields(
@@ -196,6 +228,44 @@ class DocumentLoader:
         self.plan = plan
         return plan
 
+    def _rename(self, rows: Any, old: str, new: str, kind: str) -> bool:
+        """Rename the stored row ``old`` to ``new`` (in ``rows``, a queryset of one parent's rows) before the
+        upsert by name; refused when another stored row already has the new name."""
+        if old == new:
+            return False
+        if rows.filter(name=new).exists():
+            raise DocumentError(self.where, f"cannot rename {kind} {old!r} to {new!r}: {new!r} already exists")
+        renamed = bool(rows.filter(name=old).update(name=new))
+        if renamed and hasattr(self, "result"):
+            self.result.count(kind, created=False)
+        return renamed
+
+    def load_plan_parts(self) -> LoadResult:
+        """Everything of the plan that is not a year's (after ``load_plan``): the grade scale, revisions,
+        pillars and policies, tags and departments, projects with their schedules and indicators (targets
+        and actuals of every year). No reporting year is read or written."""
+        try:
+            self._load_structure()
+            for position, project_doc in enumerate(self.doc["projects"]):
+                self.where = f"projects[{position}]"
+                self._load_project(position, project_doc)
+            return self.result
+        except DocumentError:
+            raise
+        except ValueError as exc:
+            raise DocumentError(self.where, _refusal(exc)) from exc
+
+    def load_under_consideration(self, *, year: ReportingYear, items: list[UnderConsiderationDoc]) -> None:
+        """The policies under consideration of ``year``, as ``items`` (after ``load_plan_parts``); the
+        year's others are removed."""
+        self.year, self.fiscal_year = year, year.fiscal_year
+        try:
+            self._load_under_consideration(items)
+        except DocumentError:
+            raise
+        except ValueError as exc:
+            raise DocumentError(self.where, _refusal(exc)) from exc
+
     def load_year(self, *, year: ReportingYear, new_report_state: str) -> LoadResult:
         """Everything below the plan; new reports start in ``new_report_state`` (the import service's choice)."""
         try:
@@ -209,17 +279,20 @@ class DocumentLoader:
         self.year = year
         self.new_report_state = new_report_state
         self.result.year = year
+        self._load_structure()
+        self._load_year_fields()
+        for position, project_doc in enumerate(self.doc["projects"]):
+            self.where = f"projects[{position}]"
+            self._load_project(position, project_doc)
+        self._load_under_consideration(self.doc["under_consideration"])
+        return self.result
+
+    def _load_structure(self) -> None:
         self._load_grades()
         self._load_revisions()
         self._load_pillars()
         self._load_tags_and_departments()
-        self._load_year_fields()
         self._preload_projects()
-        for position, project_doc in enumerate(self.doc["projects"]):
-            self.where = f"projects[{position}]"
-            self._load_project(position, project_doc)
-        self._load_under_consideration()
-        return self.result
 
     # -- municipality-wide vocabularies -------------------------------------------------------------------
 
@@ -289,6 +362,11 @@ class DocumentLoader:
         )
 
     def _load_pillars(self) -> None:
+        self.where = "pillars"
+        for old, new in self.renames.pillars.items():
+            self._rename(Pillar.objects.filter(plan=self.plan), old, new, "pillar")
+        for (pillar_name, old), new in self.renames.policies.items():
+            self._rename(Policy.objects.filter(pillar__plan=self.plan, pillar__name=pillar_name), old, new, "policy")
         pillars = {p.name: p for p in Pillar.objects.filter(plan=self.plan)}
         policies = {(p.pillar_id, p.name): p for p in Policy.objects.filter(pillar__plan=self.plan)}
         self.pillars: dict[str, Pillar] = {}
@@ -326,6 +404,12 @@ class DocumentLoader:
 
     def _preload_projects(self) -> None:
         """Everything the per-project comparisons read, in a constant number of queries."""
+        self.where = "projects"
+        for old, new in self.renames.projects.items():
+            self._rename(Project.objects.filter(plan=self.plan), old, new, "project")
+        for (project_name, old), new in self.renames.indicators.items():
+            self._rename(Indicator.objects.filter(project__plan=self.plan, project__name=project_name), old, new,
+                         "indicator")
         projects = Project.objects.filter(plan=self.plan).prefetch_related(
             "tags",
             Prefetch("department_links", queryset=ProjectDepartment.objects.order_by("position")),
@@ -344,9 +428,13 @@ class DocumentLoader:
         self.preloaded_indicators = {
             i.pk for p in self.existing_projects.values() for i in p.indicators.all()
         }
-        reports = ProjectReport.objects.filter(
-            project__plan=self.plan, fiscal_year=self.fiscal_year
-        ).prefetch_related(Prefetch("result_tables", queryset=ResultTable.objects.prefetch_related("rows")))
+        reports = (
+            ProjectReport.objects.filter(project__plan=self.plan, fiscal_year=self.fiscal_year).prefetch_related(
+                Prefetch("result_tables", queryset=ResultTable.objects.prefetch_related("rows"))
+            )
+            if self.year is not None
+            else ProjectReport.objects.none()
+        )
         self.existing_reports = {r.project_id: r for r in reports}
         self.preloaded_reports = {r.pk for r in self.existing_reports.values()}
 
@@ -399,7 +487,8 @@ class DocumentLoader:
             self.where = f"{where}.indicators[{indicator_position}]"
             self._load_indicator(project, existing_indicators, indicator_position, indicator_doc)
         self.where = where
-        self._load_project_report(project, project_doc)
+        if self.year is not None:
+            self._load_project_report(project, project_doc)
 
     def _load_schedule(self, project: Project, project_doc: ProjectDoc) -> None:
         wanted = [
@@ -503,6 +592,7 @@ class DocumentLoader:
             "non_b_summary": project_doc["non_b_summary"],
         }
         report = self.existing_reports.get(project.pk)
+        assert self.year is not None  # reports are a year's
         if report is None:
             report = ProjectReport.objects.create(
                 reporting_year=self.year, project=project, fiscal_year=self.fiscal_year,
@@ -545,13 +635,14 @@ class DocumentLoader:
         for _ in wanted:
             self.result.count("result_table", created=not stored)
 
-    def _load_under_consideration(self) -> None:
+    def _load_under_consideration(self, items: list[UnderConsiderationDoc]) -> None:
+        assert self.year is not None  # the policies under consideration are a year's
         existing = {
             (u.pillar_id, u.title): u
             for u in PolicyUnderConsideration.objects.filter(plan=self.plan, fiscal_year=self.fiscal_year)
         }
         kept: set[int] = set()
-        for position, item in enumerate(self.doc["under_consideration"]):
+        for position, item in enumerate(items):
             self.where = f"under_consideration[{position}]"
             pillar = self.pillars[item["pillar"]]
             policy = self.policies[(pillar.name, item["policy"])] if item["policy"] else None
@@ -583,4 +674,4 @@ def _plain(value: Any) -> Any:
     return value
 
 
-__all__ = ["DocumentError", "DocumentLoader", "LoadResult", "ReportChange", "validate_document"]
+__all__ = ["DocumentError", "DocumentLoader", "LoadResult", "Renames", "ReportChange", "validate_document"]

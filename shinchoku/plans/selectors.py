@@ -71,7 +71,16 @@ def projects_for_report(*, plan: Plan, fiscal_year: int) -> list[tuple[Project, 
         .prefetch_related(Prefetch("result_tables", queryset=ResultTable.objects.prefetch_related("rows")))
     )
     by_project = {r.project_id: r for r in reports}
-    projects = (
+    projects = plan_projects(plan=plan)
+    if by_project:
+        return [(p, by_project[p.pk]) for p in projects if p.pk in by_project]
+    return [(p, None) for p in projects if p.is_active_in(fiscal_year)]
+
+
+def plan_projects(*, plan: Plan) -> list[Project]:
+    """Every project of the plan in plan order (whatever years it runs), with its pillar, policy, tags,
+    departments, schedule and indicators with their values prefetched (constant queries)."""
+    return list(
         Project.objects.filter(plan=plan)
         .select_related("pillar", "policy")
         .prefetch_related(
@@ -87,9 +96,6 @@ def projects_for_report(*, plan: Plan, fiscal_year: int) -> list[tuple[Project, 
         )
         .order_by("position")
     )
-    if by_project:
-        return [(p, by_project[p.pk]) for p in projects if p.pk in by_project]
-    return [(p, None) for p in projects if p.is_active_in(fiscal_year)]
 
 
 def year_is_locked(*, plan: Plan, fiscal_year: int) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Border, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -121,6 +122,10 @@ def cell_text(value: Any) -> str:
 
 
 NO_BORDER = Border()
+
+
+def column_letter(column: int) -> str:
+    return get_column_letter(column)
 
 
 def put_key(sheet: Worksheet, row: int, column: int, key: str) -> None:

@@ -1,0 +1,254 @@
+"""Importing a plan workbook (計画シート): read, validate, compare, then load the plan in one transaction.
+
+The workbook's content goes through the interchange's own checks (``validate_document``, ``document_clean``:
+the same rules as a JSON import and the forms) and its loader (``DocumentLoader.load_plan_parts``: upserts by
+name, renames by the rows' keys, never a duplicate, never a deletion of a project, indicator or value). The
+years a published report holds are refused any change (their targets, actuals and policies under
+consideration), cell by cell. A blank template's municipality is created when the command line (the system)
+loads it; on the web the workbook must be the page's municipality's.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django_scopes import scope, scopes_disabled
+
+from shinchoku import wareki
+from shinchoku.cycle.errors import CycleError
+from shinchoku.cycle.services._audit import audit_record
+from shinchoku.cycle.services.evaluate import evaluate_reports
+from shinchoku.cycle.services.municipality_code import municipality_code_set
+from shinchoku.cycle.services.plan import thresholds_set
+from shinchoku.cycle.services.year import year_create
+from shinchoku.cycle.workflow import EDITABLE_STATES, YEAR_IMPORT
+from shinchoku.inputs import InputRejected
+from shinchoku.interchange.cleaning import document_clean
+from shinchoku.interchange.document import Document, UnderConsiderationDoc
+from shinchoku.interchange.load import DocumentLoader, LoadResult
+from shinchoku.interchange.validation import DocumentError, validate_document
+from shinchoku.permissions import Action, can
+from shinchoku.plans.models import Plan, ProjectReport, ReportingYear, ReportState, YearState
+from shinchoku.plans.selectors import locked_fiscal_years
+from shinchoku.tenancy.models import Municipality
+from shinchoku.workbooks.department import WorkbookInvalid
+from shinchoku.workbooks.plan import (
+    CONSIDERATION,
+    MUNICIPALITY,
+    VALUES,
+    PlanContent,
+    plan_content,
+    thresholds_of,
+)
+from shinchoku.workbooks.plan_diff import PlanChange, plan_changes
+from shinchoku.workbooks.plan_read import PlanWorkbookInput, read_plan_workbook
+
+__all__ = ["PlanChange", "PlanWorkbookImport", "WorkbookInvalid", "plan_workbook_import"]
+
+
+@dataclass
+class PlanWorkbookImport:
+    municipality: Municipality
+    plan: str
+    sha256: str
+    changes: list[PlanChange] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # Japanese: rows left out of the workbook that stay
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    municipality_created: bool = False
+    dry_run: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes or self.created or self.updated)
+
+
+def _error(read: PlanWorkbookInput, where: str, english: str, japanese: str) -> WorkbookInvalid:
+    sheet, cell = read.cell_of(where)
+    at_en = f"sheet '{sheet}'" + (f" cell {cell}" if cell else "")
+    at_ja = f"シート「{sheet}」" + (f"セル {cell}" if cell else "")
+    return WorkbookInvalid([(f"{at_en}: {english}", f"{at_ja}：{japanese}")])
+
+
+def _checked(read: PlanWorkbookInput, document: Any, where_prefix: str = "") -> Document:
+    """The document through the interchange's schema, references and input boundary; faults at their cell."""
+    try:
+        document = validate_document(document)
+        cleaned = document_clean(document)
+        return validate_document(cleaned) if cleaned != document else document
+    except DocumentError as exc:
+        raise _error(read, where_prefix + exc.where, exc.message, exc.message) from exc
+    except InputRejected as exc:
+        raise _error(read, where_prefix + exc.where, exc.english, exc.message) from exc
+
+
+def _checked_considerations(read: PlanWorkbookInput, document: Document) -> dict[int, list[UnderConsiderationDoc]]:
+    """Each year's policies under consideration, checked against the plan's pillars as a document of that
+    year would be (their titles are unique within a year, not across years)."""
+    checked: dict[int, list[UnderConsiderationDoc]] = {}
+    for year, items in read.content.under_consideration.items():
+        probe: dict[str, Any] = {**copy.deepcopy(document), "projects": [], "under_consideration": items}
+        try:
+            validated = validate_document(probe)
+            cleaned = document_clean(validated)
+            checked[year] = cleaned["under_consideration"]
+        except DocumentError as exc:
+            raise _error(read, exc.where.replace("under_consideration", f"under_consideration:{year}", 1),
+                         exc.message, exc.message) from exc
+        except InputRejected as exc:
+            raise _error(read, exc.where.replace("under_consideration", f"under_consideration:{year}", 1),
+                         exc.english, exc.message) from exc
+    return checked
+
+
+def _municipality(read: PlanWorkbookInput, name: str, expected: Municipality | None, by: Any) -> tuple[Municipality, bool]:
+    if expected is not None:
+        if name != expected.name:
+            raise _error(read, "municipality", f"the workbook is of '{name}', not of {expected.name}",
+                         f"このブックは「{name}」の計画シートです（{expected.name}のものではありません）。")
+        return expected, False
+    with scopes_disabled():
+        found = Municipality.objects.filter(name=name).first()
+    if found is not None:
+        return found, False
+    if by is not None:
+        raise _error(read, "municipality", f"no municipality '{name}': only the system (the command line without --as) "
+                     "creates one", f"自治体「{name}」は登録されていません。")
+    return Municipality.objects.create(name=name), True
+
+
+def _locked_changes(read: PlanWorkbookInput, changes: list[PlanChange], locked: set[int]) -> list[tuple[str, str]]:
+    errors: list[tuple[str, str]] = []
+    for change in changes:
+        if change.fiscal_year not in locked:
+            continue
+        label = wareki.format_fiscal_year(change.fiscal_year)
+        if change.sheet == VALUES:
+            project, indicator = change.subject.split(" / ", 1)
+            sheet, cell = read.value_cells.get((project, indicator, change.fiscal_year), (VALUES, ""))
+        elif change.sheet == CONSIDERATION:
+            pillar, title = change.subject.split(" / ", 1)
+            sheet, cell = read.consideration_cells.get((change.fiscal_year, pillar, title), (CONSIDERATION, ""))
+        else:
+            sheet, cell = change.sheet, ""
+        at = f"sheet '{sheet}'" + (f" cell {cell}" if cell else "")
+        errors.append((
+            f"{at}: fiscal year {change.fiscal_year} is published: {change.subject} {change.label} cannot change "
+            f"({change.before or 'empty'} → {change.after or 'empty'})",
+            f"シート「{sheet}」" + (f"セル {cell}" if cell else "")
+            + f"：{label}は公表済みのため、{change.subject}の{change.label}は変更できません（{change.before or '空欄'} → {change.after or '空欄'}）。",
+        ))
+    return errors
+
+
+def _load_considerations(
+    loader: DocumentLoader, plan: Plan, wanted: dict[int, list[UnderConsiderationDoc]],
+    stored: dict[int, list[UnderConsiderationDoc]], locked: set[int], by: Any,
+) -> None:
+    for fiscal_year in sorted(set(wanted) | set(stored)):
+        items = wanted.get(fiscal_year, [])
+        if fiscal_year in locked or items == stored.get(fiscal_year, []):
+            continue  # unchanged (a locked year's change was refused before)
+        year = ReportingYear.objects.filter(plan=plan, fiscal_year=fiscal_year).first()
+        if year is None:
+            # A year not reported yet holds its policies under consideration as an imported year does, until
+            # it is opened (which keeps them).
+            year = year_create(plan=plan, fiscal_year=fiscal_year, transition=YEAR_IMPORT, by=by)
+            loader.result.count("reporting_year", created=True)
+        loader.load_under_consideration(year=year, items=items)
+
+
+def _reevaluate(plan: Plan, municipality_id: int) -> None:
+    """Open years' reports read targets and actuals: their suggested grades follow the new values."""
+    reports = list(ProjectReport.objects.filter(
+        project__plan=plan, reporting_year__state=YearState.OPEN, state__in=[*EDITABLE_STATES, ReportState.SUBMITTED],
+    ).select_related("project__plan", "reporting_year"))
+    changes = evaluate_reports(reports, municipality_id=municipality_id)
+    ProjectReport.objects.bulk_update([r for r in reports if changes.get(r.pk)], ["suggested_grade"])
+
+
+def plan_workbook_import(
+    *, content: bytes, by: Any, file_name: str = "", dry_run: bool = False, municipality: Municipality | None = None,
+) -> PlanWorkbookImport:
+    """Validate and load a plan workbook; all or nothing. ``dry_run``: the changes, nothing saved.
+
+    ``municipality``: the one the workbook must be of (the web page's); the command line passes None and
+    the workbook's own is used, created when new and ``by`` is None (the system). Raises WorkbookInvalid,
+    every fault with its sheet and cell (English and Japanese)."""
+    sha256 = hashlib.sha256(content).hexdigest()
+    read = read_plan_workbook(content)
+    document = _checked(read, read.content.document)
+    considerations = _checked_considerations(read, document)
+    name = document["municipality"]
+    with transaction.atomic():
+        target, created_municipality = _municipality(read, name, municipality, by)
+        with scope(municipality=target.pk):
+            if by is not None and not can(by, Action.EDIT_PLAN, target):
+                raise WorkbookInvalid([("you may not edit the plan", "計画を編集する権限がありません。")])
+            result = _load(read, document, considerations, target, by=by, file_name=file_name, sha256=sha256)
+            result.municipality_created, result.dry_run = created_municipality, dry_run
+            if dry_run:
+                transaction.set_rollback(True)
+    return result
+
+
+def _load(
+    read: PlanWorkbookInput, document: Document, considerations: dict[int, list[UnderConsiderationDoc]],
+    municipality: Municipality, *, by: Any, file_name: str, sha256: str,
+) -> PlanWorkbookImport:
+    plan_name = document["plan"]["name"]
+    old_name = next((old for old, new in read.renames.plan.items() if new == plan_name), plan_name)
+    stored_plan = (Plan.objects.filter(municipality=municipality, name=plan_name).first()
+                   or Plan.objects.filter(municipality=municipality, name=old_name).first())
+    stored = plan_content(municipality=municipality, plan=stored_plan) if stored_plan else None
+    wanted = PlanContent(
+        municipality=municipality.name, code=read.content.code or municipality.code or "", document=document,
+        thresholds={**(stored.thresholds if stored else thresholds_of(municipality)), **read.content.thresholds},
+        under_consideration=considerations,
+    )
+    changes, kept = plan_changes(stored, wanted, read.renames)
+    locked = locked_fiscal_years(plan=stored_plan) if stored_plan else set()
+    errors = _locked_changes(read, changes, locked)
+    if errors:
+        raise WorkbookInvalid(errors)
+    result = PlanWorkbookImport(municipality=municipality, plan=plan_name, sha256=sha256, changes=changes, kept=kept)
+    if read.content.code and read.content.code != (municipality.code or ""):
+        try:
+            municipality_code_set(municipality=municipality, code=read.content.code, by=by)
+        except CycleError as exc:
+            sheet_cell = read.cell_of("municipality")
+            raise WorkbookInvalid([(f"sheet '{MUNICIPALITY}': {getattr(exc, 'english', '') or exc.message}",
+                                    f"シート「{sheet_cell[0]}」：{exc.message}")]) from exc
+    loader = DocumentLoader(municipality, document, renames=read.renames)
+    try:
+        plan = loader.load_plan()
+        loaded: LoadResult = loader.load_plan_parts()
+        _load_considerations(loader, plan, considerations, stored.under_consideration if stored else {}, locked, by)
+    except DocumentError as exc:
+        raise _error(read, exc.where, exc.message, exc.message) from exc
+    except CycleError as exc:
+        raise WorkbookInvalid([(getattr(exc, "english", "") or exc.message, exc.message)]) from exc
+    thresholds = {g: Decimal(v) for g, v in wanted.thresholds.items()}
+    if stored is None or wanted.thresholds != stored.thresholds:
+        if wanted.thresholds != thresholds_of(municipality):
+            try:
+                thresholds_set(municipality=municipality, a_min=thresholds["A"], b_min=thresholds["B"],
+                               c_min=thresholds["C"], by=by)
+            except (CycleError, InputRejected) as exc:
+                message = getattr(exc, "message", str(exc))
+                raise WorkbookInvalid([(f"sheet '達成率の基準': {getattr(exc, 'english', '') or message}",
+                                        f"シート「達成率の基準」：{message}")]) from exc
+    result.created, result.updated = loaded.created, loaded.updated
+    if result.changed:
+        _reevaluate(plan, municipality.pk)
+        audit_record(
+            municipality=municipality.pk, by=by, action="workbook.plan_imported", obj=plan,
+            after={"file": file_name, "sha256": sha256, "plan": plan.name, "changes": len(changes),
+                   "created": loaded.created, "updated": loaded.updated},
+        )
+    return result

@@ -1,0 +1,200 @@
+"""Importing the plan workbook (計画シート): round trips, renames, refusals, the template for a new city."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django_scopes import scope, scopes_disabled
+from openpyxl import load_workbook
+
+from shinchoku.cycle.models import AuditEntry
+from shinchoku.interchange.export import document_build
+from shinchoku.plans.models import (
+    GradeDefinition,
+    Indicator,
+    IndicatorValue,
+    Plan,
+    Project,
+    ReportingYear,
+    YearState,
+)
+from shinchoku.tenancy.models import Municipality
+from shinchoku.workbooks.plan import plan_workbook_export
+from shinchoku.workbooks.plan_services import WorkbookInvalid, plan_workbook_import
+
+REPORT_FIELDS = ("grade", "results", "result_tables", "challenges", "next_year", "non_b_summary")
+
+
+def _edit(content: bytes, edits: dict[tuple[str, str], Any], *, delete_rows: dict[str, list[int]] | None = None) -> bytes:
+    workbook = load_workbook(BytesIO(content))
+    for (sheet, cell), value in edits.items():
+        workbook[sheet][cell] = value
+    for sheet, rows in (delete_rows or {}).items():
+        for row in sorted(rows, reverse=True):
+            workbook[sheet].delete_rows(row)
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _row_of(content: bytes, sheet: str, column: int, value: str) -> int:
+    workbook = load_workbook(BytesIO(content))
+    for row in workbook[sheet].iter_rows(min_row=2):
+        if row[column - 1].value == value:
+            return row[0].row
+    raise AssertionError(f"{value!r} not in {sheet}")
+
+
+def _plan_parts(document: Any) -> Any:
+    projects = [{k: v for k, v in p.items() if k not in REPORT_FIELDS} for p in document["projects"]]
+    return {**{k: document[k] for k in ("municipality", "plan", "grade_scale", "pillars", "under_consideration")},
+            "projects": projects}
+
+
+@pytest.fixture
+def exported(kashiwazaki: Municipality) -> bytes:
+    return plan_workbook_export(municipality=kashiwazaki)
+
+
+def test_it_imports_an_unchanged_export_as_no_changes(exported: bytes, kashiwazaki: Municipality) -> None:
+    result = plan_workbook_import(content=exported, by=None, file_name="plan.xlsx")
+    assert not result.changed, (result.changes[:3], result.created, result.updated)
+    assert not AuditEntry.objects.with_scopes_disabled().filter(action="workbook.plan_imported").exists()
+
+
+def test_it_loads_the_seed_plan_into_an_empty_database_as_the_seed_exported(exported: bytes, kashiwazaki: Municipality) -> None:
+    with scope(municipality=kashiwazaki.pk):
+        before = _plan_parts(document_build(municipality=kashiwazaki, fiscal_year=2023))
+    call_command("flush", interactive=False, verbosity=0)  # an empty database
+    result = plan_workbook_import(content=exported, by=None, file_name="plan.xlsx")
+    assert result.municipality_created and result.changed
+    municipality = result.municipality
+    with scope(municipality=municipality.pk):
+        after = _plan_parts(document_build(municipality=municipality, fiscal_year=2023))
+        assert municipality.code == "152056"
+    assert after == before
+    again = plan_workbook_import(content=exported, by=None, file_name="plan.xlsx")
+    assert not again.changed
+
+
+def test_it_changes_exactly_the_cells_edited(exported: bytes, kashiwazaki: Municipality) -> None:
+    row = _row_of(exported, "目標値・実績", 2, "LINEによる情報発信")
+    edited = _edit(exported, {("目標値・実績", f"E{row}"): "２０，０００"})
+    preview = plan_workbook_import(content=edited, by=None, dry_run=True)
+    assert [(c.sheet, c.label, c.after) for c in preview.changes] == [("目標値・実績", "目標値", "20000")]
+    with scope(municipality=kashiwazaki.pk):
+        assert not IndicatorValue.objects.filter(value=20000).exists()
+    plan_workbook_import(content=edited, by=None, file_name="edited.xlsx")
+    with scope(municipality=kashiwazaki.pk):
+        assert IndicatorValue.objects.filter(value=20000).count() == 1
+    entry = AuditEntry.objects.with_scopes_disabled().get(action="workbook.plan_imported")
+    assert entry.after["file"] == "edited.xlsx" and entry.after["changes"] == 1
+
+
+def test_it_renames_a_project_typed_over_instead_of_adding_one(exported: bytes, kashiwazaki: Municipality) -> None:
+    row = _row_of(exported, "個別事業計画", 2, "LINEによる情報発信")
+    edited = _edit(exported, {("個別事業計画", f"B{row}"): "LINE公式アカウントによる情報発信"})
+    with scope(municipality=kashiwazaki.pk):
+        count = Project.objects.count()
+    result = plan_workbook_import(content=edited, by=None)
+    assert any(c.label == "個別事業計画名" and c.after == "LINE公式アカウントによる情報発信" for c in result.changes)
+    with scope(municipality=kashiwazaki.pk):
+        assert Project.objects.count() == count
+        project = Project.objects.get(name="LINE公式アカウントによる情報発信")
+        assert Indicator.objects.filter(project=project).exists()
+
+
+def test_it_refuses_a_text_in_a_number_cell_with_its_cell_and_writes_nothing(exported: bytes, kashiwazaki: Municipality) -> None:
+    row = _row_of(exported, "目標値・実績", 2, "LINEによる情報発信")
+    edited = _edit(exported, {("目標値・実績", f"E{row}"): "約100", ("個別事業計画", "G2"): "新しい概要"})
+    with pytest.raises(WorkbookInvalid) as caught:
+        plan_workbook_import(content=edited, by=None)
+    assert caught.value.errors == [(f"sheet '目標値・実績' cell E{row}: '約100' is not a number",
+                                    f"シート「目標値・実績」セル E{row}：「約100」は数値ではありません。")]
+    with scope(municipality=kashiwazaki.pk):
+        assert not Project.objects.filter(overview="新しい概要").exists()
+
+
+def test_it_refuses_a_change_to_a_published_year(exported: bytes, kashiwazaki: Municipality) -> None:
+    row = _row_of(exported, "目標値・実績", 2, "LINEによる情報発信")
+    workbook = load_workbook(BytesIO(exported))
+    line = [c.value for c in workbook["目標値・実績"][row]]
+    row_2023 = next(r[0].row for r in workbook["目標値・実績"].iter_rows(min_row=2)
+                    if r[1].value == line[1] and r[2].value == line[2] and str(r[3].value) == "2023")
+    edited = _edit(exported, {("目標値・実績", f"F{row_2023}"): "1"})
+    with pytest.raises(WorkbookInvalid) as caught:
+        plan_workbook_import(content=edited, by=None)
+    english, japanese = caught.value.errors[0]
+    assert english.startswith(f"sheet '目標値・実績' cell E{row_2023}: fiscal year 2023 is published")
+    assert "令和5（2023）年度は公表済み" in japanese
+
+
+def test_it_refuses_an_unknown_grade_mark_and_a_bad_year(exported: bytes) -> None:
+    edited = _edit(exported, {("評価基準", "D2"): "×", ("計画", "C2"): "令和百年度"})
+    with pytest.raises(WorkbookInvalid) as caught:
+        plan_workbook_import(content=edited, by=None)
+    cells = [english.split(":")[0] for english, _ in caught.value.errors]
+    assert cells == ["sheet '計画' cell C2", "sheet '評価基準' cell D2"]
+
+
+def test_it_refuses_a_workbook_of_another_municipality(exported: bytes, kariwa: Municipality) -> None:
+    with pytest.raises(WorkbookInvalid) as caught:
+        plan_workbook_import(content=exported, by=None, municipality=kariwa)
+    assert "柏崎市" in caught.value.errors[0][1]
+
+
+@pytest.mark.parametrize("content", [b"", b"PK\x03\x04 truncated", b"name,value\n"])
+def test_it_refuses_a_file_that_is_not_a_workbook(content: bytes, kashiwazaki: Municipality) -> None:
+    with pytest.raises(WorkbookInvalid) as caught:
+        plan_workbook_import(content=content, by=None)
+    assert caught.value.errors[0][1] == "Excelのブック（.xlsx）として読めません。"
+
+
+def test_it_refuses_a_department_workbook(kashiwazaki: Municipality, year_2024: ReportingYear) -> None:
+    from shinchoku.workbooks.services import workbook_export
+
+    content = workbook_export(municipality=kashiwazaki, fiscal_year=2024)
+    with pytest.raises(WorkbookInvalid) as caught:
+        plan_workbook_import(content=content, by=None)
+    assert "計画シートではありません" in caught.value.errors[0][1]
+
+
+def test_it_refuses_someone_who_may_not_edit_the_plan(exported: bytes, bob: Any) -> None:
+    with pytest.raises(WorkbookInvalid) as caught:
+        plan_workbook_import(content=exported, by=bob)
+    assert caught.value.errors == [("you may not edit the plan", "計画を編集する権限がありません。")]
+
+
+def test_it_onboards_a_new_municipality_from_the_template_and_opens_its_cycle(db: Any, tmp_path: Path) -> None:
+    template = tmp_path / "template.xlsx"
+    call_command("export-plan-workbook", template=True, out=template)
+    workbook = load_workbook(template)
+    workbook["自治体"]["B2"], workbook["自治体"]["C2"] = "見附市", "152111"
+    workbook["計画"]["B2"], workbook["計画"]["C2"], workbook["計画"]["D2"], workbook["計画"]["E2"] = (
+        "見附市DX推進計画", "令和7年度", 2029, "令和7年3月")
+    for sheet, values in {
+        "柱・施策": ["行政のDX", "窓口"],
+        "個別事業計画": ["電子申請", "行政のDX", "窓口", "企画調整課", "", "申請を電子化する。", "来庁不要。", "", ""],
+        "目標指標": ["電子申請", "電子申請の手続数", "件", "高いほどよい", "", ""],
+        "目標値・実績": ["電子申請", "電子申請の手続数", 2025, "３０", "", ""],
+    }.items():
+        for column, value in enumerate(values, start=2):
+            workbook[sheet].cell(3, column, value)
+    out = tmp_path / "mitsuke.xlsx"
+    workbook.save(out)
+    call_command("import-plan-workbook", str(out))
+    with scopes_disabled():
+        mitsuke = Municipality.objects.get(name="見附市")
+        assert mitsuke.code == "152111"
+        plan = Plan.objects.get(municipality=mitsuke)
+        assert (plan.start_fiscal_year, plan.end_fiscal_year, f"{plan.adopted_on:%Y-%m}") == (2025, 2029, "2025-03")
+        assert list(Project.objects.filter(plan=plan).values_list("name", flat=True)) == ["電子申請"]
+        assert list(GradeDefinition.objects.filter(municipality=mitsuke).values_list("code", flat=True)) == list("ABCD")
+    call_command("open-cycle", municipality="見附市", fiscal_year=2025, due="2026-05-31")
+    with scopes_disabled():
+        year = ReportingYear.objects.get(plan=plan, fiscal_year=2025)
+        assert year.state == YearState.OPEN and year.project_reports.count() == 1
