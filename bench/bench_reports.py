@@ -271,6 +271,10 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
+        if not (out_dir / "lo" / f"{docx.stem}.pdf").is_file():
+            # soffice exits 0 even when it cannot load the file: Calc alone (scripts/setup) has no DOCX filter.
+            print(f"{label:<26}LibreOffice DOCX → PDF: no PDF (is libreoffice-writer-nogui installed?)")
+            continue
         print(
             f"{label:<26}LibreOffice DOCX → PDF {time.perf_counter() - start:.2f} s (one run, includes start-up)"
         )

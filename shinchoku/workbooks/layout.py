@@ -104,8 +104,12 @@ def write_ids(workbook: Workbook, header: list[str], rows: list[list[Any]]) -> W
     return sheet
 
 
+SIGNIFICANT_DIGITS = 15  # of a number cell, as spreadsheets show it
+
+
 def cell_text(value: Any) -> str:
-    """A cell's value as the text a person sees: ``None`` → "", 16608 → "16608", 31.7 → "31.7"."""
+    """A cell's value as the text a person sees: ``None`` → "", 16608 → "16608", 31.7 → "31.7",
+    0.6666666666666666 → "0.666666666666667"."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -113,12 +117,20 @@ def cell_text(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        # repr is the shortest text that reads back as the same float: what Excel shows for 31.7
-        text = format(Decimal(repr(value)), "f")
-        return text[:-2] if text.endswith(".0") else text
+        # Excel and LibreOffice show (and LibreOffice saves) at most 15 significant digits: 0.1+0.2 written as
+        # 0.30000000000000004 by one program and 0.3 by the other are both the "0.3" a person sees.
+        if value == 0:
+            return "0"  # not "-0"
+        return _plain(Decimal(f"{value:.{SIGNIFICANT_DIGITS}g}"))
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value).strip()
+
+
+def _plain(number: Decimal) -> str:
+    """Positional digits without trailing zeros after the point: 1E+4 → "10000", 1.50 → "1.5"."""
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 NO_BORDER = Border()

@@ -1,0 +1,33 @@
+"""Reading a cell back as the text a person sees (``layout.cell_text``), whichever program saved it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from shinchoku.workbooks.layout import cell_text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        (16608, "16608"),
+        (16608.0, "16608"),
+        (31.7, "31.7"),
+        (95.09999999999999, "95.1"),  # 95.1 as openpyxl saves it (the same float)
+        (0.1 + 0.2, "0.3"),  # a computed value, saved by Excel with 17 digits, shown with 15
+        (2 / 3, "0.666666666666667"),  # what LibreOffice saves for it
+        (1e-05, "0.00001"),  # LibreOffice saves 1E-005
+        (1e16, "10000000000000000"),
+        (-3.5, "-3.5"),
+        (-0.0, "0"),
+        (Decimal("1.25"), "1.25"),
+        (True, "TRUE"),
+        ("  ５６ ", "５６"),  # full-width digits stay text; parsing folds them
+    ],
+)
+def test_it_reads_a_cell_as_the_text_shown(value: Any, text: str) -> None:
+    assert cell_text(value) == text
