@@ -15,6 +15,7 @@ from shinchoku.web.views import (
     plan_next,
     plan_order,
     plan_structure,
+    plan_workbook,
     project_edit,
     projects,
     publish,
@@ -30,7 +31,9 @@ app_name = "web"
 
 urlpatterns = [
     path("", municipality.municipality_home, name="municipality"),
-    path("plan-workbook/", workbook.plan_workbook_download, name="plan_workbook_download"),
+    path("plan-workbook/", plan_workbook.plan_workbook_download, name="plan_workbook_download"),
+    path("plan-workbook/template/", plan_workbook.plan_workbook_template_download, name="plan_workbook_template"),
+    path("plan-workbook/upload/", plan_workbook.plan_workbook_upload, name="plan_workbook_upload"),
     path("audit/", audit.audit_log, name="audit"),
     path("audit/export.csv", audit.audit_export_csv, name="audit_export"),
     # 利用者の管理 and the municipality's settings (DX staff)

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 
 from shinchoku.cycle import selectors, selectors_queues
-from shinchoku.permissions import Action, grants_in
+from shinchoku.permissions import Action, can, grants_in
 from shinchoku.plans.models import Plan, ReportingYear, YearState
 from shinchoku.tenancy.models import Municipality, Role
 from shinchoku.wareki import current_fiscal_year
@@ -61,6 +61,7 @@ def municipality_home(request: HttpRequest, municipality_id: int) -> HttpRespons
         section="years",
         plan_years=plan_years,
         queues=work_queues(request, municipality),
+        can_edit_plan=can(request.user, Action.EDIT_PLAN, municipality),
         current_fiscal_year=current,
         suggested_fiscal_year=current - 1,
     )

@@ -23,7 +23,6 @@ from shinchoku.tenancy.models import Department, Municipality
 from shinchoku.wareki import format_fiscal_year
 from shinchoku.web.views._common import authorize, municipality_or_404, page
 from shinchoku.workbooks.hq_meeting import hq_meeting_export
-from shinchoku.workbooks.plan import plan_workbook_export
 from shinchoku.workbooks.services import WorkbookInvalid, workbook_export, workbook_import
 
 UPLOAD_MAX = 5 * 1024 * 1024  # a department's workbook is tens of kilobytes
@@ -60,7 +59,7 @@ def _render(request: HttpRequest, municipality: Municipality, fiscal_year: int, 
     )
 
 
-def _uploaded(request: HttpRequest) -> tuple[bytes, str] | str:
+def uploaded_workbook(request: HttpRequest) -> tuple[bytes, str] | str:
     """The file's bytes and name, from the upload or the confirm step; or a Japanese error."""
     if "content" in request.POST:
         try:
@@ -81,7 +80,7 @@ def workbook_upload(request: HttpRequest, municipality_id: int, fiscal_year: int
     authorize(request, Action.VIEW_MUNICIPALITY, municipality)
     if request.method != "POST":
         return _render(request, municipality, fiscal_year)
-    uploaded = _uploaded(request)
+    uploaded = uploaded_workbook(request)
     if isinstance(uploaded, str):
         return _render(request, municipality, fiscal_year, status=400, errors=[uploaded])
     content, file_name = uploaded
@@ -119,19 +118,4 @@ def hq_workbook_download(request: HttpRequest, municipality_id: int, fiscal_year
     response = HttpResponse(content, content_type=XLSX)
     name = f"本部会議資料_{fiscal_year}_{municipality.name}.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
-    return response
-
-
-@login_required
-def plan_workbook_download(request: HttpRequest, municipality_id: int) -> HttpResponse:
-    """The 計画シート of the municipality's latest plan (DX staff, who edit the plan)."""
-    municipality = municipality_or_404(municipality_id)
-    authorize(request, Action.EDIT_PLAN, municipality)
-    try:
-        content = plan_workbook_export(municipality=municipality)
-    except LookupError:
-        messages.error(request, "計画がありません。")
-        return redirect("web:municipality", municipality.pk)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, f"計画シート_{municipality.name}.xlsx") or "attachment"
     return response
