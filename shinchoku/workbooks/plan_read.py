@@ -364,6 +364,7 @@ class _Reader:
 
     def _projects(self, renames: Renames, pillars: dict[str, PillarDoc]) -> dict[str, ProjectDoc]:
         projects: dict[str, ProjectDoc] = {}
+        before = len(self.errors.items)
         for row in self.rows(PROJECTS):
             name = self.required(row, "個別事業計画名")
             old = row.key_parts("project")
@@ -390,7 +391,7 @@ class _Reader:
                 "schedule": [], "indicators": [], "grade": None, "results": [], "result_tables": [],
                 "challenges": [], "next_year": [], "non_b_summary": [],
             }
-        if not projects and not self.errors.items:
+        if not projects and len(self.errors.items) == before:
             self.errors.add(PROJECTS, "B2", "no project", "個別事業計画を1つ以上入力してください。")
         return projects
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ from shinchoku.plans.models import (
     YearState,
 )
 from shinchoku.tenancy.models import Municipality
-from shinchoku.workbooks.plan import plan_workbook_export
+from shinchoku.workbooks.plan import plan_workbook_export, plan_workbook_template
 from shinchoku.workbooks.plan_services import WorkbookInvalid, plan_workbook_import
 
 REPORT_FIELDS = ("grade", "results", "result_tables", "challenges", "next_year", "non_b_summary")
@@ -198,3 +200,87 @@ def test_it_onboards_a_new_municipality_from_the_template_and_opens_its_cycle(db
     with scopes_disabled():
         year = ReportingYear.objects.get(plan=plan, fiscal_year=2025)
         assert year.state == YearState.OPEN and year.project_reports.count() == 1
+
+
+def test_it_imports_a_libreoffice_round_trip_as_no_changes(
+    exported: bytes, tmp_path: Path, libreoffice: Callable[[Path], Path]
+) -> None:
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(exported)
+    result = plan_workbook_import(content=libreoffice(path).read_bytes(), by=None)
+    assert not result.changed, result.changes[:5]
+
+
+def test_it_reads_what_excel_makes_of_typed_cells(exported: bytes, kashiwazaki: Municipality) -> None:
+    """Years retyped as numbers, a month Excel turned into a date, columns moved, a row inserted without key."""
+    workbook = load_workbook(BytesIO(exported))
+    plan = workbook["計画"]
+    plan["C2"], plan["D2"] = int(plan["C2"].value), int(plan["D2"].value)
+    adopted = plan["E2"].value
+    plan["E2"] = dt.datetime(int(adopted[:4]), int(adopted[5:7]), 1)
+    projects = workbook["個別事業計画"]
+    projects.insert_cols(3)  # a column of the person's own, before 柱
+    projects["C1"] = "メモ"
+    indicators = workbook["目標指標"]
+    first = [c.value for c in indicators[2]]
+    indicators.insert_rows(3)
+    for column, value in enumerate([None, first[1], "新しい指標", "件", "高いほどよい", None, None], start=1):
+        indicators.cell(3, column, value)
+    out = BytesIO()
+    workbook.save(out)
+    result = plan_workbook_import(content=out.getvalue(), by=None, dry_run=True)
+    assert [(c.sheet, c.label, c.after) for c in result.changes if c.sheet != "目標指標"] == []
+    assert {(c.label, c.after) for c in result.changes} == {
+        ("指標名", "新しい指標"), ("単位", "件"), ("方向", "高いほどよい")}
+
+
+def test_it_renames_an_indicator_and_keeps_its_values(exported: bytes, kashiwazaki: Municipality) -> None:
+    workbook = load_workbook(BytesIO(exported))
+    old = workbook["目標指標"]["C2"].value
+    workbook["目標指標"]["C2"] = old + "（改）"
+    out = BytesIO()
+    workbook.save(out)
+    with scope(municipality=kashiwazaki.pk):
+        values = IndicatorValue.objects.filter(indicator__name=old).count()
+    result = plan_workbook_import(content=out.getvalue(), by=None)
+    assert [(c.label, c.before, c.after) for c in result.changes] == [("指標名", old, old + "（改）")]
+    with scope(municipality=kashiwazaki.pk):
+        assert IndicatorValue.objects.filter(indicator__name=old + "（改）").count() == values > 0
+        assert not Indicator.objects.filter(name=old).exists()
+
+
+def test_it_adds_a_policy_under_consideration_of_a_year_not_reported_yet(exported: bytes, kashiwazaki: Municipality) -> None:
+    workbook = load_workbook(BytesIO(exported))
+    considerations = workbook["検討中の施策"]
+    pillar = workbook["柱・施策"]["B2"].value
+    row = considerations.max_row + 1
+    for column, value in enumerate([None, "令和7年度", pillar, None, "新たに検討する施策", "検討中です。\n来年度に決めます。"], start=1):
+        considerations.cell(row, column, value)
+    out = BytesIO()
+    workbook.save(out)
+    plan_workbook_import(content=out.getvalue(), by=None)
+    with scope(municipality=kashiwazaki.pk):
+        year = ReportingYear.objects.get(plan__municipality=kashiwazaki, fiscal_year=2025)
+        assert year.state == YearState.IMPORTED
+        item = year.policies_under_consideration.get()
+        assert (item.title, item.text) == ("新たに検討する施策", ["検討中です。", "来年度に決めます。"])
+
+
+def test_it_refuses_a_change_to_a_published_years_policies_under_consideration(exported: bytes, kashiwazaki: Municipality) -> None:
+    workbook = load_workbook(BytesIO(exported))
+    considerations = workbook["検討中の施策"]
+    considerations["F2"] = "書き換えた本文"
+    out = BytesIO()
+    workbook.save(out)
+    with pytest.raises(WorkbookInvalid) as caught:
+        plan_workbook_import(content=out.getvalue(), by=None)
+    assert caught.value.errors[0][0].startswith("sheet '検討中の施策' cell E2: fiscal year 2023 is published")
+
+
+def test_it_skips_the_templates_example_rows(tmp_path: Path, db: Any) -> None:
+    template = plan_workbook_template()
+    with pytest.raises(WorkbookInvalid) as caught:
+        plan_workbook_import(content=template, by=None)
+    assert [ja for _, ja in caught.value.errors] == [
+        "シート「自治体」セル B2：2行目を入力してください。", "シート「計画」セル B2：2行目を入力してください。",
+        "シート「個別事業計画」セル B2：個別事業計画を1つ以上入力してください。"]
