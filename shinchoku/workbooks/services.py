@@ -279,11 +279,13 @@ def _changes(sheet: SheetInput, saved: ProjectReport) -> list[Change]:
     return changes
 
 
-def _submit_refusal(sheet: SheetInput, exc: Exception) -> tuple[str, str]:
+def _submit_refusal(sheet: SheetInput, report: ProjectReport, exc: Exception) -> tuple[str, str]:
     if isinstance(exc, IncompleteReport):
         return _refuse(sheet.sheet, "", f"the report cannot be submitted, it lacks: {', '.join(exc.missing)}",
                        f"提出できません。不足している項目：{'、'.join(exc.missing)}")
-    english = getattr(exc, "english", "") or "the report cannot be submitted"
+    if isinstance(exc, NotPermitted):
+        return _refuse(sheet.sheet, "", "you may not submit this report", "この報告を提出する権限がありません。")
+    english = getattr(exc, "english", "") or f"the report cannot be submitted (it is {report.state})"
     return _refuse(sheet.sheet, "", english, getattr(exc, "message", "") or str(exc))
 
 
@@ -295,7 +297,7 @@ def _submit_all(sheets: list[SheetInput], saved: dict[str, ProjectReport], by: A
         try:
             report_submit_check(report=saved[sheet.sheet], by=by)
         except (CycleError, NotPermitted) as exc:
-            errors.append(_submit_refusal(sheet, exc))
+            errors.append(_submit_refusal(sheet, saved[sheet.sheet], exc))
     if errors:
         raise WorkbookInvalid(errors)
     changes: list[Change] = []
