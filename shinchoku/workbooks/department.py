@@ -6,6 +6,8 @@ person — free rows for more items — belong to the section above them):
     A: label    B: text / indicator name    C: target    D: input (actual, status, grade)    E: unit
     F: item grade (self-assessment)    H: hidden row key ("section:results", "indicator:<item id>", …)
 
+The result tables (成果の表) follow the results; their section is written and read in ``department_tables``.
+
 The hidden sheet ``_ids`` says which report each sheet is and the version it was exported at. Reading
 (:func:`read_workbook`) turns cells into the typed values ``report_save`` takes, or into cell-precise errors;
 it decides nothing about reports (the import service does).

@@ -60,7 +60,8 @@ def write(sheet: Worksheet, row: int, report: ProjectReport, key: Key) -> int:
     for table in stored:
         rows = [(r.label, r.quantity.format(), r.unit) for r in table.rows.all() if not r.is_total]
         totals = [(r.label, r.quantity.format(), r.unit) for r in table.rows.all() if r.is_total]
-        blocks.append((table.after_item + 1, rows, totals[0] if totals else (TOTAL_LABEL, "", rows[-1][2] if rows else "")))
+        total = totals[0] if totals else (TOTAL_LABEL, "", rows[-1][2] if rows else "")
+        blocks.append((table.after_item + 1, rows, total))
     if len(stored) < inputs.RESULT_TABLES_MAX:
         blocks.append((len([t for t in report.results if t.strip()]), [], (TOTAL_LABEL, "", "")))
     for n, (position, rows, total) in enumerate(blocks, start=1):
@@ -154,7 +155,8 @@ class Reader:
                 continue
             position = unicodedata.normalize("NFKC", table.position).strip()
             if not position.isdigit():
-                error(f"D{table.row}", f"'{table.position}' is not a position (0 = before the first item, 1 = after it, …)",
+                error(f"D{table.row}",
+                      f"'{table.position}' is not a position (0 = before the first item, 1 = after it, …)",
                       f"「{table.position}」は表の位置ではありません（0＝最初の項目の前、1＝1項目目の後…）。")
                 continue
             for row in rows:

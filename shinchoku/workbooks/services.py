@@ -5,6 +5,9 @@ The workbook carries the version each report was exported at: a report changed o
 conflict (``report_save``'s own check), and submitted, approved or published reports are refused. One audit
 row ``workbook.imported`` (file name, SHA-256, the reports changed) records the import itself, next to the
 ``report.*.updated`` rows of each change.
+
+Asked to (``submit``), the same transaction then submits every report of the workbook through
+``report_submit``, the web's transition: a department done with its sheets sends them in one step.
 """
 
 from __future__ import annotations

@@ -70,7 +70,8 @@ def test_it_exports_the_tables_as_input_rows_with_hidden_keys(exported: Path) ->
     total = row_of(sheet, "table_total")
     assert [sheet.cell(total, c).value for c in (2, 4, 5)] == ["計", "4,120.70", "件"]
     # One empty table to fill in, placed after the last item.
-    assert sheet.cell(table_row(sheet, 2, 1) - 2, 4).value == "2" and sheet.cell(table_row(sheet, 2, 1), 2).value is None
+    empty = table_row(sheet, 2, 1)
+    assert sheet.cell(empty - 2, 4).value == "2" and sheet.cell(empty, 2).value is None
 
 
 def test_it_imports_unchanged_tables_as_no_changes(exported: Path) -> None:

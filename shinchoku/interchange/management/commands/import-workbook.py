@@ -10,7 +10,8 @@ from shinchoku.workbooks.services import WorkbookInvalid, workbook_import
 
 
 class Command(BaseCommand):
-    help = "Import a filled-in department workbook (年度報告シート): all sheets or nothing."
+    help = ("Import a filled-in department workbook (年度報告シート): all sheets or nothing; "
+            "with --submit, then submit every report of it.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path, help="the .xlsx file exported by export-workbook")
