@@ -381,7 +381,8 @@ _IMPORT_KIND = (Field("kind", "形式", "import_kind"),)
 register("import.file.loaded", "ファイルを取込み", "kind", "file", "sha256", "fiscal_year", "transition", "created",
          "updated", fields=_IMPORT_KIND)
 register("import.refused", "取込みを拒否（年度の状態）", "kind", "file", "sha256", "replace", "reason", fields=_IMPORT_KIND)
-register("workbook.imported", "年度報告シートを取込み", "file", "sha256", "reports")
+register("workbook.imported", "年度報告シートを取込み", "file", "sha256", "reports",
+         fields=(Field("submitted", "提出した報告", "count"),))
 register("workbook.plan_imported", "計画シートを取込み", "file", "sha256", "plan", "changes", "created", "updated")
 register("plan.project.discontinued", "個別事業計画を終了", "last_fiscal_year", "end_reason", "reports_removed")
 register("plan.indicator.target.updated", "目標値を変更", "fiscal_year", "value", "revision")

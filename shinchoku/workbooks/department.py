@@ -6,6 +6,8 @@ person — free rows for more items — belong to the section above them):
     A: label    B: text / indicator name    C: target    D: input (actual, status, grade)    E: unit
     F: item grade (self-assessment)    H: hidden row key ("section:results", "indicator:<item id>", …)
 
+The result tables (成果の表) follow the results; their section is written and read in ``department_tables``.
+
 The hidden sheet ``_ids`` says which report each sheet is and the version it was exported at. Reading
 (:func:`read_workbook`) turns cells into the typed values ``report_save`` takes, or into cell-precise errors;
 it decides nothing about reports (the import service does).
@@ -26,6 +28,7 @@ from shinchoku.cycle.selectors import report_items
 from shinchoku.plans.models import GradeDefinition, ProjectReport, ReportingYear, ScheduleStatus
 from shinchoku.values import NotANumber, parse
 from shinchoku.wareki import format_fiscal_year
+from shinchoku.workbooks import department_tables as tables
 from shinchoku.workbooks import layout
 
 FORMAT = "shinchoku-department-workbook/1"
@@ -76,6 +79,8 @@ def _project_sheet(
             layout.field(sheet, row, 2, text)
             row += 1
         row += 1
+        if name == "results":
+            row = tables.write(sheet, row, report, _key)
     for column, text in enumerate(["目標指標", "指標名", "目標値", "実績値", "単位", "担当部署の評価"], start=1):
         layout.label(sheet, row, column, text)
     _key(sheet, row, "section:indicators")
@@ -128,6 +133,10 @@ def _instructions(sheet: Worksheet, year: ReportingYear, grades: list[GradeDefin
         "事業ごとに1枚のシートがあります。色の付いたセルだけ入力できます。",
         "・「主な取組と成果」などは1行に1項目を入力してください。行が足りないときは行を挿入できます。",
         "・実績値は数字だけで入力してください（例：16,608　31.7）。実績がない場合は「該当なし」と入力します。",
+        "・成果の表は1行に1項目（項目名・値・単位）を入力します。値は数字だけで入力してください。「計の行」は値が"
+        "あるときだけ表に入ります。表の位置は「主な取組と成果」の何項目目の後に置くかの数です（0＝最初の項目の前）。",
+        "・表をなくすには、その表の行をすべて空にしてください。空の表は各シートに1つあります。もっと必要なときは、"
+        "取り込んだ後にもう一度書き出すか、Webの報告画面で追加してください。",
         "・評価とスケジュールの進捗は一覧から選んでください。評価段階：" + "、".join(str(g) for g in grades),
         "・シート名、非表示の列と非表示のシートは変更しないでください（取込みに使います）。",
         "・提出済み・承認済みの報告は取り込めません。書き出した後にWebで変更された報告は取り込めません"
@@ -188,6 +197,8 @@ class SheetInput:
     schedule_status: str | None = None
     department_grade: str = ""
     comment: str | None = None
+    result_tables: list[dict[str, Any]] | None = None  # as report_save takes them; None: leave them
+    table_cells: list[str] = field(default_factory=list)  # the cell of each table, for the service's messages
 
 
 class _Errors:
@@ -276,6 +287,10 @@ def _read_sheet(sheet: Any, into: SheetInput, errors: _Errors, grade_codes: set[
         return row[c - 1] if c <= len(row) else None
     section = ""
     texts: dict[str, list[str]] = {key: [] for key in TEXT_SECTIONS}
+    table_reader = tables.Reader()
+
+    def table_error(cell: str, english: str, japanese: str) -> None:
+        errors.add(name, cell, english, japanese)
     seen: set[str] = set()
 
     def grade_at(cell: str, value: Any) -> str:
@@ -292,8 +307,13 @@ def _read_sheet(sheet: Any, into: SheetInput, errors: _Errors, grade_codes: set[
             seen.add(key.split(":")[0] if not key.startswith("section:") else key)
         if key.startswith("section:"):
             section = key.split(":", 1)[1]
-            if section not in (*TEXT_SECTIONS, "indicators"):
+            if section == tables.SECTION:
+                table_reader.start()
+            elif section not in (*TEXT_SECTIONS, "indicators"):
                 errors.add(name, f"H{r}", f"unknown hidden row key '{key}'", "非表示の識別子が壊れています。")
+            continue
+        if section == tables.SECTION and (not key or key in tables.KEYS):
+            table_reader.row(r, key, at, table_error)
             continue
         if not key and section in TEXT_SECTIONS:
             text = layout.cell_text(b)
@@ -343,3 +363,4 @@ def _read_sheet(sheet: Any, into: SheetInput, errors: _Errors, grade_codes: set[
             errors.add(name, "H", f"hidden row key '{required}' is missing (row deleted?)",
                        "非表示の識別子がありません（行が削除されています）。書き出し直してください。")
     into.texts = texts
+    into.result_tables, into.table_cells = table_reader.result(table_error)

@@ -121,3 +121,93 @@ def test_it_refuses_a_workbook_of_another_year_on_this_page(
     assert response.status_code == 400
     assert "シート「_ids」セル E2：この自治体・年度の年度報告シートではありません。" in response.content.decode()
     assert report_of(LINE).version == 1
+
+
+SHIN_KOTSU = "新交通システムの構築"
+
+
+def _completed(content: bytes) -> BytesIO:
+    """Bob's sheets filled in with all that submission needs, as a department does it in Excel."""
+    workbook = load_workbook(BytesIO(content))
+    for sheet in workbook.worksheets[1:-1]:  # between 説明 and _ids
+        key = {sheet.cell(r, 8).value: r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 8).value}
+        for section in ("results", "challenges", "next_year"):
+            sheet.cell(key[f"section:{section}"] + 1, 2).value = "取組を進めました。"
+        for r in range(1, sheet.max_row + 1):
+            if str(sheet.cell(r, 8).value or "").startswith("indicator:"):
+                sheet.cell(r, 4).value = "該当なし"
+        sheet.cell(next(r for k, r in key.items() if k.startswith("schedule:")), 4).value = "計画どおり"
+        sheet.cell(key["department_grade"], 4).value = "B"
+    out = BytesIO()
+    workbook.save(out)
+    out.seek(0)
+    out.name = "shin_kotsu.xlsx"
+    return out
+
+
+def test_it_submits_after_importing_when_asked_kept_through_the_confirm_step(
+    login: Login, bob: AbstractBaseUser, city: Municipality, year_2024: Any, report_of: Callable[..., Any]
+) -> None:
+    client = login(bob)
+    form = client.get(f"/{city.pk}/2024/workbook/upload/").content.decode()
+    assert 'name="also_submit"' in form and "取り込んだ後、提出もする" in form
+    content = client.get(f"/{city.pk}/2024/workbook/").content
+    sheets = load_workbook(BytesIO(content)).sheetnames[1:-1]
+    assert SHIN_KOTSU in sheets
+    preview = client.post(f"/{city.pk}/2024/workbook/upload/", {"workbook": _completed(content), "also_submit": "1"})
+    html = preview.content.decode()
+    assert preview.status_code == 200 and f"変更の確認（{len(sheets)}件の報告、{len(sheets)}件の報告を提出）" in html
+    assert "<td>状態</td><td>作成中</td><td>提出済み</td>" in html
+    assert 'name="also_submit" value="1"' in html and "この内容で取り込んで提出する" in html
+    assert report_of(SHIN_KOTSU).state == "draft"  # previewed, nothing saved or submitted
+    encoded = html.split('name="content" value="')[1].split('"')[0]
+
+    done = client.post(f"/{city.pk}/2024/workbook/upload/",
+                       {"content": encoded, "file_name": "shin_kotsu.xlsx", "confirm": "1", "also_submit": "1"},
+                       follow=True)
+    n = len(sheets)
+    assert f"年度報告シートを取り込みました（{n}件の報告、{n}件の報告を提出しました）" in done.content.decode()
+    reports = [report_of(name) for name in sheets]
+    assert {r.state for r in reports} == {"submitted"} and reports[0].results == ["取組を進めました。"]
+    with scope(municipality=city):
+        assert {(e.object_id, e.actor) for e in AuditEntry.objects.filter(action="report.submitted")} == {
+            (r.pk, bob) for r in reports
+        }
+        assert sorted(AuditEntry.objects.get(action="workbook.imported").after["submitted"]) == sorted(
+            r.pk for r in reports
+        )
+
+
+def test_it_refuses_to_submit_an_incomplete_sheet_and_saves_nothing(
+    login: Login, bob: AbstractBaseUser, city: Municipality, year_2024: Any, report_of: Callable[..., Any]
+) -> None:
+    client = login(bob)
+    content = client.get(f"/{city.pk}/2024/workbook/").content
+    workbook = load_workbook(BytesIO(content))
+    sheet = workbook[SHIN_KOTSU]
+    sheet.cell(next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 8).value == "comment"), 2).value = "途中です"
+    upload = BytesIO()
+    workbook.save(upload)
+    upload.seek(0)
+    upload.name = "shin_kotsu.xlsx"
+    response = client.post(f"/{city.pk}/2024/workbook/upload/", {"workbook": upload, "also_submit": "1"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f"シート「{SHIN_KOTSU}」：提出できません。不足している項目：主な取組と成果" in html
+    assert 'name="also_submit" value="1" aria-describedby="submit-hint" checked' in html  # still asked
+    report = report_of(SHIN_KOTSU)
+    assert (report.state, report.version, report.department_comment) == ("draft", 1, "")
+
+
+def test_it_gives_charlie_nothing_to_submit(
+    login: Login, bob: AbstractBaseUser, charlie: AbstractBaseUser, city: Municipality, year_2024: Any,
+    report_of: Callable[..., Any],
+) -> None:
+    content = login(bob).get(f"/{city.pk}/2024/workbook/").content
+    response = login(charlie).post(f"/{city.pk}/2024/workbook/upload/",
+                                   {"workbook": _completed(content), "also_submit": "1", "confirm": "1"})
+    assert response.status_code == 404
+    report = report_of(SHIN_KOTSU)
+    assert (report.state, report.version) == ("draft", 1)
+    with scope(municipality=city):
+        assert not AuditEntry.objects.filter(action__in=["workbook.imported", "report.submitted"]).exists()

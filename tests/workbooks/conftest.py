@@ -1,4 +1,5 @@
-"""The cycle tests' seed and named users (Alice DX, Bob 企画政策課, Frank 総務課, Charlie 刈羽村), FY2024 open;
+"""The cycle tests' seed and named users (Alice DX, Bob 企画政策課, Frank 総務課, Dave HQ, Charlie 刈羽村), FY2024
+open;
 and ``libreoffice``, a LibreOffice round trip of a workbook (``soffice --headless --convert-to xlsx``)."""
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.cycle.conftest import alice, bob, charlie, frank, kariwa, plan, year_2023, year_2024
+from tests.cycle.conftest import alice, bob, charlie, dave, frank, kariwa, plan, year_2023, year_2024
 
-__all__ = ["alice", "bob", "charlie", "frank", "kariwa", "libreoffice", "plan", "year_2023", "year_2024"]
+__all__ = ["alice", "bob", "charlie", "dave", "frank", "kariwa", "libreoffice", "plan", "year_2023", "year_2024"]
 
 SOFFICE_TIMEOUT = 180  # seconds; a first start creates the profile, and the CI machine is shared by two workers
 

@@ -51,6 +51,7 @@ from shinchoku.cycle.services.transitions import (
     report_reopen,
     report_return,
     report_submit,
+    report_submit_check,
     report_withdraw,
     reports_bulk_approve,
 )
@@ -98,6 +99,7 @@ __all__ = [
     "report_return",
     "report_save",
     "report_submit",
+    "report_submit_check",
     "report_withdraw",
     "reporting_year_due_date_set",
     "reporting_year_open",

@@ -132,35 +132,47 @@ def _tell(kind: str, *, report: ProjectReport, by: Any, municipality_id: int, co
     return report
 
 
+def _submittable(current: ProjectReport, by: Any, comment: str) -> None:
+    """Refuse (NotPermitted, TransitionNotAllowed, IncompleteReport) unless ``current`` (locked) may be submitted."""
+    check_transition(SUBMIT, report=current, user=by, comment=comment)
+    items = [i for i in ensure_items([current])[0][current.pk] if i.kind == ItemKind.INDICATOR]
+    actual_ids = set(
+        IndicatorValue.objects.filter(
+            indicator__in=[i.indicator_id for i in items],
+            kind=ValueKind.ACTUAL,
+            fiscal_year=current.fiscal_year,
+        ).values_list("indicator_id", flat=True)
+    )
+    missing = submit_missing(
+        report=current,
+        indicator_items=[
+            IndicatorItemState(
+                name=i.indicator.name if i.indicator else "",
+                has_actual=i.indicator_id in actual_ids,
+                not_applicable=i.not_applicable,
+            )
+            for i in items
+        ],
+    )
+    if missing:
+        raise IncompleteReport(missing)
+
+
 def report_submit(*, report: ProjectReport, by: Any, comment: str = "") -> ProjectReport:
     """draft|returned → submitted. Refused with IncompleteReport (listing what is missing) unless complete."""
     with report_scope(report) as municipality_id:
         current = lock_report(report)
         comment = inputs.clean_text(comment, field="report.comment")
-        check_transition(SUBMIT, report=current, user=by, comment=comment)
-        items = [i for i in ensure_items([current])[0][current.pk] if i.kind == ItemKind.INDICATOR]
-        actual_ids = set(
-            IndicatorValue.objects.filter(
-                indicator__in=[i.indicator_id for i in items],
-                kind=ValueKind.ACTUAL,
-                fiscal_year=current.fiscal_year,
-            ).values_list("indicator_id", flat=True)
-        )
-        missing = submit_missing(
-            report=current,
-            indicator_items=[
-                IndicatorItemState(
-                    name=i.indicator.name if i.indicator else "",
-                    has_actual=i.indicator_id in actual_ids,
-                    not_applicable=i.not_applicable,
-                )
-                for i in items
-            ],
-        )
-        if missing:
-            raise IncompleteReport(missing)
+        _submittable(current, by, comment)
         _apply(SUBMIT, report=current, by=by, municipality_id=municipality_id, comment=comment)
         return _tell(NotificationKind.SUBMITTED, report=current, by=by, municipality_id=municipality_id)
+
+
+def report_submit_check(*, report: ProjectReport, by: Any) -> None:
+    """Raise what ``report_submit`` would raise now, writing nothing: a preview must not notify anyone (with an
+    immediate task backend the e-mail would leave even though the preview's transaction is rolled back)."""
+    with report_scope(report):
+        _submittable(lock_report(report), by, "")
 
 
 def report_withdraw(*, report: ProjectReport, by: Any, comment: str = "") -> ProjectReport:

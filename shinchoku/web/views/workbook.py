@@ -85,23 +85,27 @@ def workbook_upload(request: HttpRequest, municipality_id: int, fiscal_year: int
         return _render(request, municipality, fiscal_year, status=400, errors=[uploaded])
     content, file_name = uploaded
     confirm = request.POST.get("confirm") == "1"
+    submit = request.POST.get("also_submit") == "1"  # 提出も行う: carried from the upload to the confirm step
     try:
         result = workbook_import(
-            content=content, by=request.user, file_name=file_name, dry_run=not confirm,
+            content=content, by=request.user, file_name=file_name, dry_run=not confirm, submit=submit,
             municipality=municipality, fiscal_year=fiscal_year,
         )
     except WorkbookInvalid as exc:
-        return _render(request, municipality, fiscal_year, status=400, errors=[ja for _, ja in exc.errors])
+        return _render(request, municipality, fiscal_year, status=400, errors=[ja for _, ja in exc.errors],
+                       submit=submit)
     if not result.changed:
         messages.info(request, "変更はありません（書き出したときのままです）。")
         return redirect("web:workbook_upload", municipality.pk, fiscal_year)
     if confirm:
-        messages.success(request, f"年度報告シートを取り込みました（{len(result.reports_changed)}件の報告）。")
+        submitted = f"、{len(result.reports_submitted)}件の報告を提出しました" if submit else ""
+        messages.success(request, f"年度報告シートを取り込みました（{len(result.reports_changed)}件の報告{submitted}）。")
         back = "web:cycle" if can(request.user, Action.VIEW_CYCLE, municipality) else "web:project_list"
         return redirect(back, municipality.pk, fiscal_year)
     return _render(
         request, municipality, fiscal_year, changes=result.changes, file_name=file_name,
-        content=base64.b64encode(content).decode("ascii"), reports=len(result.reports_changed),
+        content=base64.b64encode(content).decode("ascii"), reports=len(result.reports_changed), submit=submit,
+        submitted=len(result.reports_submitted),
     )
 
 
