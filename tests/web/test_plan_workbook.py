@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
-from openpyxl import load_workbook
-
 from django_scopes import scope
+from openpyxl import load_workbook
 
 from shinchoku.cycle.models import AuditEntry
 from shinchoku.plans.models import Project

@@ -1,6 +1,5 @@
-"""The cycle tests' seed and named users (Alice DX, Bob 企画政策課, Frank 総務課, Dave HQ, Charlie 刈羽村), FY2024
-open;
-and ``libreoffice``, a LibreOffice round trip of a workbook (``soffice --headless --convert-to xlsx``)."""
+"""The cycle tests' seed and named users (Alice DX, Bob 企画政策課, Frank 総務課, Dave HQ, Charlie 刈羽村),
+FY2024 open; and ``libreoffice``, a LibreOffice round trip of a workbook (``soffice --headless --convert-to xlsx``)."""
 
 from __future__ import annotations
 
