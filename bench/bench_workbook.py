@@ -1,5 +1,5 @@
-"""Times the department workbook (年度報告シート): export, and import of an unchanged and of an edited file
-(median of several runs); prints figures, asserts nothing.
+"""Times the department workbook (年度報告シート) and the plan workbook (計画シート): export, and import of an
+unchanged and of an edited file (median of several runs); prints figures, asserts nothing.
 
     .venv/bin/python bench/bench_workbook.py [--runs 5]
 
@@ -91,11 +91,52 @@ def main() -> None:
         wall, cpu, result = timed(lambda c=changed: workbook_import(content=c, by=None, dry_run=True), args.runs)
         print(f"{label:<28}{'import edited':<18}{wall:>9.3f}s{cpu:>9.3f}s{'':>10}  ≤ {target} s"
               f"  ({len(result.reports_changed)} reports, {len(result.changes)} changes)")
-    # The plan workbook (計画シート): its import is not built yet, so only the export is timed.
+    # The plan workbook (計画シート): the whole seed plan out, back in unchanged, edited, and into an empty
+    # municipality (every row created), each import rolled back as --dry-run does.
     from shinchoku.workbooks.plan import plan_workbook_export
+    from shinchoku.workbooks.plan_services import plan_workbook_import
 
+    label = "plan workbook (whole plan)"
     wall, cpu, content = timed(lambda: plan_workbook_export(municipality=city), args.runs)
-    print(f"{'plan workbook (whole plan)':<28}{'export':<18}{wall:>9.3f}s{cpu:>9.3f}s{len(content):>10,}  ≤ 1.0 s")
+    print(f"{label:<28}{'export':<18}{wall:>9.3f}s{cpu:>9.3f}s{len(content):>10,}  ≤ 1.0 s")
+    wall, cpu, result = timed(lambda: plan_workbook_import(content=content, by=None, dry_run=True), args.runs)
+    assert not result.changed
+    print(f"{label:<28}{'import unchanged':<18}{wall:>9.3f}s{cpu:>9.3f}s{'':>10}  ≤ 1.0 s")
+    changed = edited_plan(content)
+    wall, cpu, result = timed(lambda: plan_workbook_import(content=changed, by=None, dry_run=True), args.runs)
+    print(f"{label:<28}{'import edited':<18}{wall:>9.3f}s{cpu:>9.3f}s{'':>10}  ≤ 1.0 s  ({len(result.changes)} changes)")
+    fresh = renamed_city(content)
+    wall, cpu, result = timed(lambda: plan_workbook_import(content=fresh, by=None, dry_run=True), args.runs)
+    print(f"{label:<28}{'import new city':<18}{wall:>9.3f}s{cpu:>9.3f}s{'':>10}  ≤ 1.0 s"
+          f"  ({sum(result.created.values())} rows created)")
+
+
+def edited_plan(content: bytes) -> bytes:
+    """Every project's overview and every actual of fiscal year 2024 changed."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(BytesIO(content))
+    projects = workbook["個別事業計画"]
+    for row in range(2, projects.max_row + 1):
+        projects.cell(row, 7).value = f"ベンチマークの概要{row}"
+    values = workbook["目標値・実績"]
+    for row in range(2, values.max_row + 1):
+        if str(values.cell(row, 4).value) == "2024" and not values.cell(row, 7).value:
+            values.cell(row, 6).value = "１２３"
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def renamed_city(content: bytes) -> bytes:
+    """The same plan as another municipality's (no code): every row is new."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(BytesIO(content))
+    workbook["自治体"]["B2"], workbook["自治体"]["C2"] = "ベンチ市", ""
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 if __name__ == "__main__":
