@@ -39,7 +39,6 @@ from shinchoku.tenancy.models import Municipality
 from shinchoku.workbooks.department import WorkbookInvalid
 from shinchoku.workbooks.plan import (
     CONSIDERATION,
-    MUNICIPALITY,
     VALUES,
     PlanContent,
     plan_content,
@@ -75,16 +74,22 @@ def _error(read: PlanWorkbookInput, where: str, english: str, japanese: str) -> 
     return WorkbookInvalid([(f"{at_en}: {english}", f"{at_ja}：{japanese}")])
 
 
-def _checked(read: PlanWorkbookInput, document: Any, where_prefix: str = "") -> Document:
+def _japanese(exc: DocumentError) -> str:
+    """The reader says the usual faults in Japanese first; what reaches the document checks (a text over its
+    length, a value out of range) is said with the English detail."""
+    return f"入力できない値です（{exc.message}）。"
+
+
+def _checked(read: PlanWorkbookInput, document: Any) -> Document:
     """The document through the interchange's schema, references and input boundary; faults at their cell."""
     try:
         document = validate_document(document)
         cleaned = document_clean(document)
         return validate_document(cleaned) if cleaned != document else document
     except DocumentError as exc:
-        raise _error(read, where_prefix + exc.where, exc.message, exc.message) from exc
+        raise _error(read, exc.where, exc.message, _japanese(exc)) from exc
     except InputRejected as exc:
-        raise _error(read, where_prefix + exc.where, exc.english, exc.message) from exc
+        raise _error(read, exc.where, exc.english, exc.message) from exc
 
 
 def _checked_considerations(read: PlanWorkbookInput, document: Document) -> dict[int, list[UnderConsiderationDoc]]:
@@ -99,7 +104,7 @@ def _checked_considerations(read: PlanWorkbookInput, document: Document) -> dict
             checked[year] = cleaned["under_consideration"]
         except DocumentError as exc:
             raise _error(read, exc.where.replace("under_consideration", f"under_consideration:{year}", 1),
-                         exc.message, exc.message) from exc
+                         exc.message, _japanese(exc)) from exc
         except InputRejected as exc:
             raise _error(read, exc.where.replace("under_consideration", f"under_consideration:{year}", 1),
                          exc.english, exc.message) from exc
@@ -221,16 +226,14 @@ def _load(
         try:
             municipality_code_set(municipality=municipality, code=read.content.code, by=by)
         except CycleError as exc:
-            sheet_cell = read.cell_of("municipality")
-            raise WorkbookInvalid([(f"sheet '{MUNICIPALITY}': {getattr(exc, 'english', '') or exc.message}",
-                                    f"シート「{sheet_cell[0]}」：{exc.message}")]) from exc
+            raise _error(read, "municipality.code", getattr(exc, "english", "") or exc.message, exc.message) from exc
     loader = DocumentLoader(municipality, document, renames=read.renames)
     try:
         plan = loader.load_plan()
         loaded: LoadResult = loader.load_plan_parts()
         _load_considerations(loader, plan, considerations, stored.under_consideration if stored else {}, locked, by)
     except DocumentError as exc:
-        raise _error(read, exc.where, exc.message, exc.message) from exc
+        raise _error(read, exc.where, exc.message, _japanese(exc)) from exc
     except CycleError as exc:
         raise WorkbookInvalid([(getattr(exc, "english", "") or exc.message, exc.message)]) from exc
     thresholds = {g: Decimal(v) for g, v in wanted.thresholds.items()}

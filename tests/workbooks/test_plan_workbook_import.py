@@ -284,3 +284,20 @@ def test_it_skips_the_templates_example_rows(tmp_path: Path, db: Any) -> None:
     assert [ja for _, ja in caught.value.errors] == [
         "シート「自治体」セル B2：2行目を入力してください。", "シート「計画」セル B2：2行目を入力してください。",
         "シート「個別事業計画」セル B2：個別事業計画を1つ以上入力してください。"]
+
+
+def test_it_says_a_project_of_an_unknown_pillar_in_japanese_at_its_cell(exported: bytes) -> None:
+    edited = _edit(exported, {("個別事業計画", "C2"): "存在しない柱"})
+    with pytest.raises(WorkbookInvalid) as caught:
+        plan_workbook_import(content=edited, by=None)
+    assert caught.value.errors == [("sheet '個別事業計画' cell C2: pillar '存在しない柱' is not on sheet '柱・施策'",
+                                    "シート「個別事業計画」セル C2：柱「存在しない柱」はシート「柱・施策」にありません。")]
+
+
+def test_it_refuses_a_renamed_city_that_keeps_another_citys_code(exported: bytes, kashiwazaki: Municipality) -> None:
+    edited = _edit(exported, {("自治体", "B2"): "柏崎し"})
+    with pytest.raises(WorkbookInvalid) as caught:
+        plan_workbook_import(content=edited, by=None)
+    assert caught.value.errors[0][0].startswith("sheet '自治体' cell C2:")
+    with scopes_disabled():
+        assert not Municipality.objects.filter(name="柏崎し").exists()
