@@ -53,6 +53,7 @@ from shinchoku.workbooks.plan import (
     VALUES,
     PlanContent,
 )
+from shinchoku.workbooks.plan_checks import plan_faults
 
 _MARKS = {"○", "〇", "◯", "●", "✓", "✔", "TRUE", "1", "はい"}
 _DIRECTION_BY_LABEL = {label: code for code, label in DIRECTIONS.items()} | {code: code for code in DIRECTIONS}
@@ -224,7 +225,8 @@ class _Reader:
         value_cells = self._values(projects, renames)
         considerations, consideration_cells = self._considerations(renames)
         if not self.errors.items:
-            self._check_references(plan, grades, pillars, projects, considerations)
+            for where, english, japanese in plan_faults(plan, grades, pillars, projects, considerations):
+                self._fault(where, english, japanese)
         if self.errors.items:
             raise WorkbookInvalid(self.errors.items)
         fiscal_year = plan["start_fiscal_year"]
@@ -241,59 +243,6 @@ class _Reader:
     def _fault(self, path: str, english: str, japanese: str) -> None:
         sheet, cell = self.cells.get(path, (PLAN, ""))
         self.errors.add(sheet, cell, english, japanese)
-
-    def _check_references(
-        self, plan: dict[str, Any], grades: list[dict[str, Any]], pillars: dict[str, PillarDoc],
-        projects: dict[str, ProjectDoc], considerations: dict[int, list[UnderConsiderationDoc]],
-    ) -> None:
-        """What the interchange validation would refuse in English, said first with its cell and in Japanese."""
-        if plan["end_fiscal_year"] < plan["start_fiscal_year"]:
-            self._fault("plan.end_fiscal_year", "the plan ends before it starts", "計画期間の終了年度が開始年度より前です。")
-        seen: set[str] = set()
-        for i, grade in enumerate(grades):
-            if grade["code"] in seen:
-                self._fault(f"grade_scale[{i}]", f"grade '{grade['code']}' appears twice", f"段階「{grade['code']}」が2回あります。")
-            seen.add(grade["code"])
-        if sum(g["as_planned"] for g in grades) > 1:
-            self._fault("grade_scale[0]", "more than one grade is marked 計画どおり", "「計画どおり」の○は1つの段階だけに付けます。")
-        revisions = [r["date"] for r in plan["revisions"]]
-        for i, date in enumerate(revisions):
-            if date in revisions[:i]:
-                self._fault(f"plan.revisions[{i}]", f"revision {date} appears twice", f"改定「{date}」が2回あります。")
-        for i, pillar in enumerate(pillars.values()):
-            for j, policy in enumerate(pillar["policies"]):
-                if policy in pillar["policies"][:j]:
-                    self._fault(f"pillars[{i}].policies[{j}]", f"policy '{policy}' appears twice in pillar '{pillar['name']}'",
-                                f"施策「{policy}」が柱「{pillar['name']}」に2回あります。")
-        for i, project in enumerate(projects.values()):
-            self._check_place(f"projects[{i}]", project["pillar"], project["policy"], pillars)
-            names = [indicator["name"] for indicator in project["indicators"]]
-            for j, name in enumerate(names):
-                if name in names[:j]:
-                    self._fault(f"projects[{i}].indicators[{j}]", f"indicator '{name}' appears twice in the project",
-                                f"目標指標「{name}」がこの個別事業計画に2回あります。")
-            for j, indicator in enumerate(project["indicators"]):
-                for item in indicator.get("target_history", []):
-                    if item["revision"] is not None and item["revision"] not in revisions:
-                        self._fault(f"projects[{i}].indicators[{j}]", f"revision {item['revision']} is not on sheet '{REVISIONS}'",
-                                    f"改定「{item['revision']}」はシート「{REVISIONS}」にありません。")
-        for year, items in considerations.items():
-            titles: set[tuple[str, str]] = set()
-            for i, item in enumerate(items):
-                where = f"under_consideration:{year}[{i}]"
-                self._check_place(where, item["pillar"], item["policy"], pillars)
-                if (item["pillar"], item["title"]) in titles:
-                    self._fault(where, f"'{item['title']}' appears twice in fiscal year {year}",
-                                f"{year}年度の「{item['title']}」が2回あります。")
-                titles.add((item["pillar"], item["title"]))
-
-    def _check_place(self, where: str, pillar: str, policy: str | None, pillars: dict[str, PillarDoc]) -> None:
-        if pillar not in pillars:
-            self._fault(f"{where}.pillar", f"pillar '{pillar}' is not on sheet '{PILLARS}'",
-                        f"柱「{pillar}」はシート「{PILLARS}」にありません。")
-        elif policy is not None and policy not in pillars[pillar]["policies"]:
-            self._fault(f"{where}.policy", f"policy '{policy}' is not a policy of pillar '{pillar}' on sheet '{PILLARS}'",
-                        f"施策「{policy}」はシート「{PILLARS}」の柱「{pillar}」にありません。")
 
     def _ids(self) -> int | None:
         if layout.IDS_SHEET not in self.workbook.sheetnames:
