@@ -74,6 +74,10 @@ class DepartmentQueue:
     def overdue(self) -> int:
         return sum(1 for row in self.rows if row.overdue)
 
+    @property
+    def to_do(self) -> int:
+        return sum(1 for row in self.rows if row.to_do)
+
 
 def department_queue(*, user: Any, year: ReportingYear, today: dt.date | None = None) -> DepartmentQueue:
     """The user's departments' reports of ``year``, 差戻し first. One query (plus the user's grants)."""

@@ -53,6 +53,20 @@ def test_it_warns_bob_when_the_due_date_has_passed(
     assert "期限超過" in html
 
 
+def test_it_offers_bob_the_workbook_while_he_has_reports_to_write(
+    login: Login, city: Municipality, bob: AbstractBaseUser, year_2024: Any, report_of: ReportOf,
+) -> None:
+    download = f'href="/{city.pk}/2024/workbook/">年度報告シート（Excel）を書き出す</a>'
+    upload = f'href="/{city.pk}/2024/workbook/upload/">記入した年度報告シートを取り込む</a>'
+    html = login(bob).get(home(city)).content.decode()
+    assert download in html and upload in html
+    submit(city, report_of(SHINKOTSU), bob)
+    assert download in login(bob).get(home(city)).content.decode()  # one left to write
+    submit(city, report_of(KEIYAKU), bob)
+    html = login(bob).get(home(city)).content.decode()
+    assert download not in html and upload not in html  # nothing left that a workbook could change
+
+
 def test_it_shows_dave_the_review_queue_counts_as_links(
     login: Login, city: Municipality, bob: AbstractBaseUser, gina: AbstractBaseUser, dave: AbstractBaseUser,
     year_2024: Any, report_of: ReportOf,
