@@ -28,6 +28,7 @@ from shinchoku.cycle.errors import (
     NotPermitted,
     ReportConflict,
 )
+from shinchoku.cycle import audit_actions
 from shinchoku.cycle.models import AuditEntry, ItemEvaluation
 from shinchoku.cycle.services._audit import audit_record
 from shinchoku.cycle.services.report import FIELD_LABELS, _display, _field_key, check_version, report_save
@@ -276,9 +277,11 @@ def _changes(sheet: SheetInput, saved: ProjectReport) -> list[Change]:
             changes.extend(_table_changes(sheet.sheet, entry.before, entry.after))
             continue
         _, label = _field_key(entry)
-        changes.append(
-            Change(sheet.sheet, FIELD_LABELS.get(label, label), _display(entry, entry.before), _display(entry, entry.after))
-        )
+        before, after = _display(entry, entry.before), _display(entry, entry.after)
+        if entry.action == "report.schedule_status.updated":
+            # The status as the sheet's drop-down says it (計画どおり), not its stored code.
+            before, after = (audit_actions.render_payload(entry.action, v) for v in (entry.before, entry.after))
+        changes.append(Change(sheet.sheet, FIELD_LABELS.get(label, label), before, after))
     return changes
 
 

@@ -139,7 +139,7 @@ def walk(page: Any, base: str, city: Municipality, tmp_path: Path) -> None:
         (f"実績（{RATE}）", "—", "35.5"),
         (f"実績（{USE}）", "—", "9.4"),
     }
-    assert len(rows) == 5 and any(label == "スケジュールの進捗" for _, label, _, _ in rows)
+    assert len(rows) == 5 and any(label == "スケジュールの進捗" and now == "計画どおり" for _, label, _, now in rows)
     assert online_report(city).version == before.version  # previewed, not saved
     page.get_by_role("button", name="この内容で取り込む").click()
     page.get_by_text("年度報告シートを取り込みました（1件の報告）").wait_for()
