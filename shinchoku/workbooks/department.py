@@ -123,6 +123,7 @@ def _project_sheet(
     for letter, width in {"A": 18, "B": 60, "C": 14, "D": 16, "E": 10, "F": 14}.items():
         sheet.column_dimensions[letter].width = width
     layout.hide_column(sheet, "H")
+    layout.finish(sheet)
     layout.protect(sheet)
 
 
@@ -145,6 +146,7 @@ def _instructions(sheet: Worksheet, year: ReportingYear, grades: list[GradeDefin
     for r, text in enumerate(lines, start=1):
         layout.shown(sheet, r, 1, text).border = layout.NO_BORDER
     sheet.column_dimensions["A"].width = 110
+    layout.finish(sheet)
     layout.protect(sheet)
 
 

@@ -76,6 +76,7 @@ def hq_meeting_export(*, municipality: Municipality, fiscal_year: int) -> bytes:
         ]
         for column, value in enumerate(values, start=1):
             layout.shown(sheet, row, column, value)
+    layout.fit_rows(sheet)
     last = chr(64 + len(HEADER))
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{max(row, HEADER_ROW)}"
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"

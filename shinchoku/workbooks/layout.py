@@ -9,6 +9,8 @@ the digits it shows.
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -138,6 +140,44 @@ NO_BORDER = Border()
 
 def column_letter(column: int) -> str:
     return get_column_letter(column)
+
+
+DEFAULT_WIDTH = 8.43  # a column's width in characters when none is set (Excel's default)
+LINE_HEIGHT = 15.0  # points per line of 10.5–11 pt text
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
+
+
+def text_width(text: str) -> int:
+    """Width in a column's units: a full-width (Japanese) character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def finish(sheet: Worksheet) -> None:
+    """The last step of writing a sheet: row heights for its wrapped texts, and printed one page wide (a
+    person prints the instructions and a project's sheet to read them on paper)."""
+    fit_rows(sheet)
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def fit_rows(sheet: Worksheet) -> None:
+    """Give each row the height its wrapped text needs. A row written by openpyxl keeps one line's height in
+    Excel and LibreOffice until someone edits it, so a long text would show only its first line."""
+    widths = {letter: dim.width or DEFAULT_WIDTH for letter, dim in sheet.column_dimensions.items() if not dim.hidden}
+    hidden = {letter for letter, dim in sheet.column_dimensions.items() if dim.hidden}
+    spans: dict[str, float] = {}
+    for merged in sheet.merged_cells.ranges:
+        first = f"{get_column_letter(merged.min_col)}{merged.min_row}"
+        spans[first] = sum(widths.get(get_column_letter(c), DEFAULT_WIDTH) for c in range(merged.min_col, merged.max_col + 1))
+    for row in sheet.iter_rows():
+        lines = 1
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.value or cell.column_letter in hidden:
+                continue
+            width = max(spans.get(cell.coordinate, widths.get(cell.column_letter, DEFAULT_WIDTH)) - 1, 1)
+            lines = max(lines, sum(max(1, math.ceil(text_width(part) / width)) for part in cell.value.split("\n")))
+        if lines > 1 and sheet.row_dimensions[row[0].row].height is None:
+            sheet.row_dimensions[row[0].row].height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines)
 
 
 def put_key(sheet: Worksheet, row: int, column: int, key: str) -> None:

@@ -142,6 +142,7 @@ def _table(workbook: Workbook, name: str, rows: list[list[Any]]) -> Worksheet:
         for column, value in enumerate(values[1:], start=2):
             layout.field(sheet, r, column, "" if value is None else value)
     layout.hide_column(sheet, "A")
+    layout.finish(sheet)
     sheet.freeze_panes = "B2"
     return sheet
 
@@ -212,6 +213,7 @@ def _instructions(sheet: Worksheet, heading: str) -> None:
     for row, text in enumerate(_INSTRUCTIONS_TEXT, start=3):
         layout.shown(sheet, row, 1, text)
     sheet.column_dimensions["A"].width = 110
+    layout.finish(sheet)
 
 
 def _save(workbook: Workbook) -> bytes:
@@ -274,6 +276,7 @@ def plan_workbook_template() -> bytes:
     workbook = Workbook()
     _instructions(workbook.active, "計画シート（ひな形）：新しい計画を入力して取り込みます")
     layout.shown(workbook.active, len(_INSTRUCTIONS_TEXT) + 4, 1, _TEMPLATE_NOTE)
+    layout.finish(workbook.active)
     example_font = Font(name=layout.BODY_FONT.name, italic=True, color="666666")
     for name in COLUMNS:
         rows: list[list[Any]]

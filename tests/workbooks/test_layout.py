@@ -31,3 +31,20 @@ from shinchoku.workbooks.layout import cell_text
 )
 def test_it_reads_a_cell_as_the_text_shown(value: Any, text: str) -> None:
     assert cell_text(value) == text
+
+
+def test_it_gives_a_wrapped_text_the_rows_it_needs() -> None:
+    from openpyxl import Workbook
+
+    from shinchoku.workbooks import layout
+
+    sheet = Workbook().active
+    sheet.column_dimensions["A"].width = 21  # ten full-width characters a line
+    layout.shown(sheet, 1, 1, "あ" * 25)  # three lines
+    layout.shown(sheet, 2, 1, "short")
+    layout.shown(sheet, 3, 1, "一行目\n二行目")
+    layout.finish(sheet)
+    assert sheet.row_dimensions[1].height == 3 * layout.LINE_HEIGHT
+    assert sheet.row_dimensions[2].height is None
+    assert sheet.row_dimensions[3].height == 2 * layout.LINE_HEIGHT
+    assert sheet.page_setup.fitToWidth == 1
