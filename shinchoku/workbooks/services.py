@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django_scopes import scope, scopes_disabled
 
+from shinchoku.cycle import audit_actions
 from shinchoku.cycle.errors import (
     CycleError,
     IncompleteReport,
@@ -28,7 +29,6 @@ from shinchoku.cycle.errors import (
     NotPermitted,
     ReportConflict,
 )
-from shinchoku.cycle import audit_actions
 from shinchoku.cycle.models import AuditEntry, ItemEvaluation
 from shinchoku.cycle.services._audit import audit_record
 from shinchoku.cycle.services.report import FIELD_LABELS, _display, _field_key, check_version, report_save
