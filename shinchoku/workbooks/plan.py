@@ -3,10 +3,11 @@
 blank template share one layout.
 
 Every list sheet has a header row (the reader finds columns by these headers, so a column moved in Excel
-still reads) and a hidden column A with the row's stable key: what the row was called when exported
-(``project:["LINEによる情報発信"]``). A name typed over in a cell then renames that row instead of adding a
-second one; a row typed in without a key is matched by its name. The hidden sheet ``_ids`` holds the format
-and the municipality it was exported from.
+still reads) and a hidden column A with the row's stable key: its database id and what it was called when
+exported (``project:{"names": ["LINEによる情報発信"], "id": 12}``). A name typed over in a cell then renames
+that row instead of adding a second one; the id finds it even when the web renamed it since (in a workbook
+of the same municipality: the hidden sheet ``_ids`` says which); a row typed in without a key is matched by
+its name.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from shinchoku.cycle.models import DEFAULT_A_MIN, DEFAULT_B_MIN, DEFAULT_C_MIN, EvaluationThresholds
 from shinchoku.interchange.document import Document, UnderConsiderationDoc
 from shinchoku.interchange.export import plan_document_build
-from shinchoku.plans.models import Plan, PolicyUnderConsideration
+from shinchoku.plans.models import Indicator, Pillar, Plan, Policy, PolicyUnderConsideration, Project
 from shinchoku.tenancy.models import Municipality
 from shinchoku.wareki import format_fiscal_year
 from shinchoku.workbooks import layout
@@ -92,11 +93,21 @@ class PlanContent:
     document: Document  # its plan parts; "report" is a placeholder, "under_consideration" is unused
     thresholds: dict[str, str]  # "A"/"B"/"C" → the lower bound in percent ("115.0")
     under_consideration: dict[int, list[UnderConsiderationDoc]] = field(default_factory=dict)
+    # The database ids of what it names: ("project", name) → pk, ("indicator", project, name) → pk, and
+    # ("plan", name), ("pillar", name), ("policy", pillar, name); empty when not read from the database.
+    ids: dict[tuple[str, ...], int] = field(default_factory=dict)
 
 
-def row_key(kind: str, *parts: str) -> str:
-    """A row's stable key: its kind and the names it had (JSON, so a "/" in a name stays unambiguous)."""
-    return f"{kind}:{json.dumps(list(parts), ensure_ascii=False)}"
+def row_key(kind: str, *names: str, id: int | None = None, parent: int | None = None) -> str:
+    """A row's stable key: its kind, the names it had and, for what the database keys (a plan, pillar, policy,
+    project or indicator), its id and its parent's (a policy's pillar, an indicator's project). JSON, so a "/"
+    in a name stays unambiguous."""
+    key: dict[str, Any] = {"names": list(names)}
+    if id is not None:
+        key["id"] = id
+    if parent is not None:
+        key["parent"] = parent
+    return f"{kind}:{json.dumps(key, ensure_ascii=False)}"
 
 
 def thresholds_of(municipality: Municipality) -> dict[str, str]:
@@ -118,8 +129,20 @@ def plan_content(*, municipality: Municipality, plan: Plan) -> PlanContent:
     return PlanContent(
         municipality=municipality.name, code=municipality.code or "",
         document=plan_document_build(municipality=municipality, plan=plan),
-        thresholds=thresholds_of(municipality), under_consideration=under_consideration,
+        thresholds=thresholds_of(municipality), under_consideration=under_consideration, ids=plan_ids(plan=plan),
     )
+
+
+def plan_ids(*, plan: Plan) -> dict[tuple[str, ...], int]:
+    """The ids of the plan's named rows, keyed by their names (see ``PlanContent.ids``), in four queries."""
+    ids: dict[tuple[str, ...], int] = {("plan", plan.name): plan.pk}
+    ids.update({("pillar", name): pk for pk, name in Pillar.objects.filter(plan=plan).values_list("pk", "name")})
+    ids.update({("policy", pillar, name): pk for pk, pillar, name in
+                Policy.objects.filter(pillar__plan=plan).values_list("pk", "pillar__name", "name")})
+    ids.update({("project", name): pk for pk, name in Project.objects.filter(plan=plan).values_list("pk", "name")})
+    ids.update({("indicator", project, name): pk for pk, project, name in
+                Indicator.objects.filter(project__plan=plan).values_list("pk", "project__name", "name")})
+    return ids
 
 
 def plan_find(*, municipality: Municipality, name: str | None = None) -> Plan | None:
@@ -156,8 +179,9 @@ def _choices(sheet: Worksheet, column: str, choices: list[str], prompt: str, row
 def _write(workbook: Workbook, content: PlanContent) -> None:
     document = content.document
     plan = document["plan"]
+    ids = content.ids
     _table(workbook, MUNICIPALITY, [[row_key("municipality", content.municipality), content.municipality, content.code]])
-    _table(workbook, PLAN, [[row_key("plan", plan["name"]), plan["name"], plan["start_fiscal_year"],
+    _table(workbook, PLAN, [[row_key("plan", plan["name"], id=ids.get(("plan", plan["name"]))), plan["name"], plan["start_fiscal_year"],
                              plan["end_fiscal_year"], plan["adopted"]]])
     _table(workbook, REVISIONS, [[row_key("revision", r["date"]), r["date"], r["description"]] for r in plan["revisions"]])
     grades = _table(workbook, GRADES, [[row_key("grade", g["code"]), g["code"], g["description"],
@@ -166,8 +190,9 @@ def _write(workbook: Workbook, content: PlanContent) -> None:
     _table(workbook, THRESHOLDS, [[row_key("threshold", g), g, content.thresholds[g]] for g in THRESHOLD_GRADES])
     _table(workbook, PILLARS, [
         row for p in document["pillars"]
-        for row in ([[row_key("policy", p["name"], q), p["name"], q] for q in p["policies"]]
-                    or [[row_key("pillar", p["name"]), p["name"], ""]])
+        for row in ([[row_key("policy", p["name"], q, id=ids.get(("policy", p["name"], q)),
+                              parent=ids.get(("pillar", p["name"]))), p["name"], q] for q in p["policies"]]
+                    or [[row_key("pillar", p["name"], id=ids.get(("pillar", p["name"]))), p["name"], ""]])
     ])
     projects: list[list[Any]] = []
     schedule: list[list[Any]] = []
@@ -177,7 +202,7 @@ def _write(workbook: Workbook, content: PlanContent) -> None:
         name = project["name"]
         link = project["comprehensive_plan"]
         projects.append([
-            row_key("project", name), name, project["pillar"], project["policy"],
+            row_key("project", name, id=ids.get(("project", name))), name, project["pillar"], project["policy"],
             LIST_SEPARATOR.join(project["departments"]), LIST_SEPARATOR.join(project["tags"]),
             project["overview"], project["vision"], link["area"] if link else "", link["policy"] if link else "",
         ])
@@ -186,7 +211,9 @@ def _write(workbook: Workbook, content: PlanContent) -> None:
                             for year, text in row["cells"].items())
         for indicator in project["indicators"]:
             indicators.append([
-                row_key("indicator", name, indicator["name"]), name, indicator["name"], indicator["unit"],
+                row_key("indicator", name, indicator["name"], id=ids.get(("indicator", name, indicator["name"])),
+                        parent=ids.get(("project", name))),
+                name, indicator["name"], indicator["unit"],
                 DIRECTIONS[indicator["direction"]], indicator["qualifier"], indicator["note"],
             ])
             for year in sorted(set(indicator["targets"]) | set(indicator["actuals"])):

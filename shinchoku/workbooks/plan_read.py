@@ -73,6 +73,9 @@ class PlanWorkbookInput:
     # cell): where a change to a locked year is refused
     value_cells: dict[tuple[str, str, int], tuple[str, str]] = field(default_factory=dict)
     consideration_cells: dict[tuple[int, str, str], tuple[str, str]] = field(default_factory=dict)
+    # kind → database id in a row's key → the names the row now gives (a policy's and an indicator's with
+    # their parent's first): the import matches by id when the workbook is of the same municipality
+    row_ids: dict[str, dict[int, tuple[str, ...]]] = field(default_factory=dict)
 
     def cell_of(self, where: str) -> tuple[str, str]:
         """The cell of a JSON path, or of its nearest part that has one."""
@@ -109,15 +112,25 @@ class _Row:
     def __getitem__(self, header: str) -> str:
         return self.texts.get(header, "")
 
-    def key_parts(self, kind: str) -> list[str] | None:
-        """The names of this row's key when it is of ``kind`` (None: no key, or another kind)."""
+    def _key(self, kind: str) -> dict[str, Any] | None:
         if not self.key.startswith(kind + ":"):
             return None
         try:
-            parts = json.loads(self.key[len(kind) + 1:])
+            key = json.loads(self.key[len(kind) + 1:])
         except ValueError:
-            return None
-        return [str(p) for p in parts] if isinstance(parts, list) else None
+            return None  # a damaged key: the row is matched by its name
+        return key if isinstance(key, dict) and isinstance(key.get("names"), list) else None
+
+    def key_parts(self, kind: str) -> list[str] | None:
+        """The names of this row's key when it is of ``kind`` (None: no key, or another kind)."""
+        key = self._key(kind)
+        return None if key is None else [str(p) for p in key["names"]]
+
+    def key_id(self, kind: str, part: str = "id") -> int | None:
+        """The database id in this row's key (``part="parent"``: its parent's), if any."""
+        key = self._key(kind)
+        value = None if key is None else key.get(part)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _text(value: Any) -> str:
@@ -132,6 +145,11 @@ class _Reader:
         self.workbook = workbook
         self.errors = _Errors()
         self.cells: dict[str, tuple[str, str]] = {}
+        self.row_ids: dict[str, dict[int, tuple[str, ...]]] = {k: {} for k in ("plan", "pillar", "policy", "project", "indicator")}
+
+    def identify(self, kind: str, pk: int | None, *names: str) -> None:
+        if pk is not None:
+            self.row_ids[kind][pk] = names
 
     # -- cells ---------------------------------------------------------------------------------------------
 
@@ -238,7 +256,8 @@ class _Reader:
         }
         content = PlanContent(municipality=municipality, code=code, document=document, thresholds=thresholds,
                               under_consideration=considerations)
-        return PlanWorkbookInput(content, renames, municipality_id, self.cells, value_cells, consideration_cells)
+        return PlanWorkbookInput(content, renames, municipality_id, self.cells, value_cells, consideration_cells,
+                                 self.row_ids)
 
     def _fault(self, path: str, english: str, japanese: str) -> None:
         sheet, cell = self.cells.get(path, (PLAN, ""))
@@ -294,6 +313,7 @@ class _Reader:
         old = row.key_parts("plan")
         if old and old[0] != name and name:
             renames.plan[old[0]] = name
+        self.identify("plan", row.key_id("plan"), name)
         self.at("plan", row, "計画名")
         self.at("plan.name", row, "計画名")
         self.at("plan.start_fiscal_year", row, "計画期間（開始年度）")
@@ -360,6 +380,9 @@ class _Reader:
                 renames.pillars[old[0]] = name
             if old and len(old) > 1 and policy and old[1] != policy:
                 renames.policies[(name, old[1])] = policy
+            self.identify("pillar", row.key_id("pillar") or row.key_id("policy", "parent"), name)
+            if policy:
+                self.identify("policy", row.key_id("policy"), name, policy)
             if name not in pillars:
                 self.at(f"pillars[{len(pillars)}]", row, "柱")
                 pillars[name] = {"name": name, "policies": []}
@@ -379,6 +402,8 @@ class _Reader:
             old = row.key_parts("project")
             if old and name and old[0] != name:
                 renames.projects[old[0]] = name
+            if name:
+                self.identify("project", row.key_id("project"), name)
             path = f"projects[{len(projects)}]"
             self.at(path, row, "個別事業計画名")
             self.at(f"{path}.name", row, "個別事業計画名")
@@ -457,6 +482,7 @@ class _Reader:
             old = row.key_parts("indicator")
             if old and len(old) > 1 and old[1] != name:
                 renames.indicators[(project["name"], old[1])] = name
+            self.identify("indicator", row.key_id("indicator"), project["name"], name)
             path = f"projects[{index[project['name']]}].indicators[{len(project['indicators'])}]"
             self.at(path, row, "指標名")
             self.at(f"{path}.name", row, "指標名")

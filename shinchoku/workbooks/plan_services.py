@@ -30,7 +30,7 @@ from shinchoku.cycle.workflow import EDITABLE_STATES, YEAR_IMPORT
 from shinchoku.inputs import InputRejected
 from shinchoku.interchange.cleaning import document_clean
 from shinchoku.interchange.document import Document, UnderConsiderationDoc
-from shinchoku.interchange.load import DocumentLoader, LoadResult
+from shinchoku.interchange.load import DocumentLoader, LoadResult, Renames
 from shinchoku.interchange.validation import DocumentError, validate_document
 from shinchoku.permissions import Action, can
 from shinchoku.plans.models import Plan, ProjectReport, ReportingYear, ReportState, YearState
@@ -42,6 +42,7 @@ from shinchoku.workbooks.plan import (
     VALUES,
     PlanContent,
     plan_content,
+    plan_ids,
     thresholds_of,
 )
 from shinchoku.workbooks.plan_diff import PlanChange, plan_changes
@@ -202,12 +203,53 @@ def plan_workbook_import(
     return result
 
 
+def _put(renames: dict[Any, str], key: Any, stored: str, new: str) -> None:
+    """The row whose id names ``stored`` is now called ``new``: that replaces what the names in its key
+    guessed for the same row."""
+    for guessed in [k for k, v in renames.items() if v == new]:
+        del renames[guessed]
+    if stored != new:
+        renames[key] = new
+
+
+def _renames_by_id(read: PlanWorkbookInput, municipality: Municipality) -> Renames:
+    """The renames, with the rows' database ids preferred to the names in their keys: a name changed on the
+    web since the export then still finds its row. Ids count only in a workbook of this municipality."""
+    renames = copy.deepcopy(read.renames)
+    if read.municipality_id != municipality.pk:
+        return renames
+    plan = None
+    for pk, (name,) in read.row_ids.get("plan", {}).items():
+        plan = Plan.objects.filter(municipality=municipality, pk=pk).first()
+        if plan is not None:
+            _put(renames.plan, plan.name, plan.name, name)
+    if plan is None:
+        return renames
+    stored: dict[str, dict[int, tuple[str, ...]]] = {}
+    for (kind, *names), pk in plan_ids(plan=plan).items():
+        stored.setdefault(kind, {})[pk] = tuple(names)
+    for pk, (name,) in read.row_ids.get("pillar", {}).items():
+        if pk in stored.get("pillar", {}):
+            _put(renames.pillars, stored["pillar"][pk][0], stored["pillar"][pk][0], name)
+    for pk, (pillar, name) in read.row_ids.get("policy", {}).items():
+        if pk in stored.get("policy", {}):
+            _put(renames.policies, (pillar, stored["policy"][pk][1]), stored["policy"][pk][1], name)
+    for pk, (name,) in read.row_ids.get("project", {}).items():
+        if pk in stored.get("project", {}):
+            _put(renames.projects, stored["project"][pk][0], stored["project"][pk][0], name)
+    for pk, (project, name) in read.row_ids.get("indicator", {}).items():
+        if pk in stored.get("indicator", {}):
+            _put(renames.indicators, (project, stored["indicator"][pk][1]), stored["indicator"][pk][1], name)
+    return renames
+
+
 def _load(
     read: PlanWorkbookInput, document: Document, considerations: dict[int, list[UnderConsiderationDoc]],
     municipality: Municipality, *, by: Any, file_name: str, sha256: str,
 ) -> PlanWorkbookImport:
     plan_name = document["plan"]["name"]
-    old_name = next((old for old, new in read.renames.plan.items() if new == plan_name), plan_name)
+    renames = _renames_by_id(read, municipality)
+    old_name = next((old for old, new in renames.plan.items() if new == plan_name), plan_name)
     stored_plan = (Plan.objects.filter(municipality=municipality, name=plan_name).first()
                    or Plan.objects.filter(municipality=municipality, name=old_name).first())
     stored = plan_content(municipality=municipality, plan=stored_plan) if stored_plan else None
@@ -216,7 +258,7 @@ def _load(
         thresholds={**(stored.thresholds if stored else thresholds_of(municipality)), **read.content.thresholds},
         under_consideration=considerations,
     )
-    changes, kept = plan_changes(stored, wanted, read.renames)
+    changes, kept = plan_changes(stored, wanted, renames)
     locked = locked_fiscal_years(plan=stored_plan) if stored_plan else set()
     errors = _locked_changes(read, changes, locked)
     if errors:
@@ -227,7 +269,7 @@ def _load(
             municipality_code_set(municipality=municipality, code=read.content.code, by=by)
         except CycleError as exc:
             raise _error(read, "municipality.code", getattr(exc, "english", "") or exc.message, exc.message) from exc
-    loader = DocumentLoader(municipality, document, renames=read.renames)
+    loader = DocumentLoader(municipality, document, renames=renames)
     try:
         plan = loader.load_plan()
         loaded: LoadResult = loader.load_plan_parts()

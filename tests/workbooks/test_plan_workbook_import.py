@@ -301,3 +301,26 @@ def test_it_refuses_a_renamed_city_that_keeps_another_citys_code(exported: bytes
     assert caught.value.errors[0][0].startswith("sheet '自治体' cell C2:")
     with scopes_disabled():
         assert not Municipality.objects.filter(name="柏崎し").exists()
+
+
+def test_it_finds_a_project_renamed_on_the_web_since_the_export_by_its_hidden_id(
+    exported: bytes, kashiwazaki: Municipality
+) -> None:
+    with scope(municipality=kashiwazaki.pk):
+        Project.objects.filter(name="LINEによる情報発信").update(name="LINEでの情報発信")
+        count = Project.objects.count()
+    result = plan_workbook_import(content=exported, by=None, dry_run=True)
+    assert [(c.label, c.before, c.after) for c in result.changes] == [
+        ("個別事業計画名", "LINEでの情報発信", "LINEによる情報発信")]
+    plan_workbook_import(content=exported, by=None)
+    with scope(municipality=kashiwazaki.pk):
+        assert Project.objects.count() == count and Project.objects.filter(name="LINEによる情報発信").exists()
+
+
+def test_it_matches_by_name_when_the_ids_are_another_municipalitys(exported: bytes, kashiwazaki: Municipality) -> None:
+    """The same file read as if exported elsewhere: ids that mean nothing here are ignored, names match."""
+    workbook = load_workbook(BytesIO(exported))
+    workbook["_ids"]["B2"] = kashiwazaki.pk + 1000
+    out = BytesIO()
+    workbook.save(out)
+    assert not plan_workbook_import(content=out.getvalue(), by=None).changed
