@@ -168,6 +168,9 @@ AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 LOGIN_URL = "login"
+# A workbook's confirm step posts the uploaded file back in a form field (base64, a third larger): a 5 MB
+# upload (web/views/workbook.py UPLOAD_MAX) must fit, which Django's 2.5 MB default would refuse.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
