@@ -15,13 +15,11 @@ it decides nothing about reports (the import service does).
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from shinchoku.cycle.selectors import report_items
@@ -30,6 +28,7 @@ from shinchoku.values import NotANumber, parse
 from shinchoku.wareki import format_fiscal_year
 from shinchoku.workbooks import department_tables as tables
 from shinchoku.workbooks import layout
+from shinchoku.workbooks.layout import CellErrors, WorkbookInvalid, open_workbook
 
 FORMAT = "shinchoku-department-workbook/1"
 IDS_HEADER = ["sheet", "project_id", "report_id", "report_version", "municipality_id", "fiscal_year", "format"]
@@ -173,14 +172,6 @@ def export_workbook(*, year: ReportingYear, reports: list[ProjectReport], grades
 # -- reading ---------------------------------------------------------------------------------------------------
 
 
-class WorkbookInvalid(Exception):
-    """The workbook cannot be imported; ``errors`` are cell-precise, each (English, Japanese)."""
-
-    def __init__(self, errors: list[tuple[str, str]]) -> None:
-        self.errors = errors
-        super().__init__("\n".join(english for english, _ in errors))
-
-
 @dataclass
 class SheetInput:
     """One project sheet as typed values (the arguments of ``report_save``)."""
@@ -203,29 +194,9 @@ class SheetInput:
     table_cells: list[str] = field(default_factory=list)  # the cell of each table, for the service's messages
 
 
-class _Errors:
-    def __init__(self) -> None:
-        self.items: list[tuple[str, str]] = []
-
-    def add(self, sheet: str, cell: str, english: str, japanese: str) -> None:
-        where_en = f"sheet '{sheet}' cell {cell}: " if cell else f"sheet '{sheet}': "
-        where_ja = f"シート「{sheet}」セル {cell}：" if cell else f"シート「{sheet}」："
-        self.items.append((where_en + english, where_ja + japanese))
-
-
 def _int(value: Any) -> int | None:
     text = layout.cell_text(value)
     return int(text) if text.isdigit() else None
-
-
-def open_workbook(content: bytes) -> Workbook:
-    try:
-        # read-only: streamed, several times faster; sheets are read row by row (values only) below
-        return load_workbook(BytesIO(content), data_only=True, read_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise WorkbookInvalid(
-            [(f"not a readable .xlsx workbook ({type(exc).__name__})", "Excelのブック（.xlsx）として読めません。")]
-        ) from exc
 
 
 def read_workbook(content: bytes, *, grade_codes: set[str] | None = None) -> list[SheetInput]:
@@ -241,7 +212,7 @@ def read_workbook(content: bytes, *, grade_codes: set[str] | None = None) -> lis
 
 
 def _read(workbook: Workbook, grade_codes: set[str] | None) -> list[SheetInput]:
-    errors = _Errors()
+    errors = CellErrors()
     if layout.IDS_SHEET not in workbook.sheetnames:
         raise WorkbookInvalid([(
             f"no hidden sheet '{layout.IDS_SHEET}': not a department workbook exported by shinchoku",
@@ -280,7 +251,7 @@ def _read(workbook: Workbook, grade_codes: set[str] | None) -> list[SheetInput]:
     return inputs
 
 
-def _read_sheet(sheet: Any, into: SheetInput, errors: _Errors, grade_codes: set[str] | None) -> None:
+def _read_sheet(sheet: Any, into: SheetInput, errors: CellErrors, grade_codes: set[str] | None) -> None:
     name = sheet.title
     grid = [list(row) for row in sheet.iter_rows(values_only=True)]
 

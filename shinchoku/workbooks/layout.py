@@ -1,5 +1,6 @@
 """The one reader/writer of the system's workbooks: styles, input cells, drop-down lists, protection, hidden
-identifiers, and reading a cell back as text. No business rules: it knows cells, not reports.
+identifiers, row heights; opening an uploaded file, reading a cell back as text, and saying a fault at its
+cell (``CellErrors`` → ``WorkbookInvalid``). No business rules: it knows cells, not reports.
 
 Text is written through :func:`shinchoku.documents.xlsx.put` (always a string cell, never a formula, cleaned of
 characters XML forbids). Cells come back as text (:func:`cell_text`) so every value goes through the same
@@ -11,13 +12,16 @@ from __future__ import annotations
 
 import math
 import unicodedata
+import zipfile
 from decimal import Decimal
+from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Border, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -136,6 +140,38 @@ def _plain(number: Decimal) -> str:
 
 
 NO_BORDER = Border()
+
+
+class WorkbookInvalid(Exception):
+    """The workbook cannot be imported; ``errors`` are cell-precise, each (English, Japanese)."""
+
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(english for english, _ in errors))
+
+
+class CellErrors:
+    """The faults a reader finds, each said at its sheet and cell in English (CLI) and Japanese (web)."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str]] = []
+
+    def add(self, sheet: str, cell: str, english: str, japanese: str) -> None:
+        where_en = f"sheet '{sheet}' cell {cell}: " if cell else f"sheet '{sheet}': "
+        where_ja = f"シート「{sheet}」セル {cell}：" if cell else f"シート「{sheet}」："
+        self.items.append((where_en + english, where_ja + japanese))
+
+
+def open_workbook(content: bytes) -> Workbook:
+    """The workbook in ``content`` for reading; WorkbookInvalid for anything that is not one (a truncated
+    file, another format)."""
+    try:
+        # read-only: streamed, several times faster; sheets are read row by row (values only)
+        return load_workbook(BytesIO(content), data_only=True, read_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise WorkbookInvalid(
+            [(f"not a readable .xlsx workbook ({type(exc).__name__})", "Excelのブック（.xlsx）として読めません。")]
+        ) from exc
 
 
 def column_letter(column: int) -> str:

@@ -29,7 +29,7 @@ from shinchoku.interchange.load import Renames
 from shinchoku.tenancy import codes
 from shinchoku.values import NotANumber, parse
 from shinchoku.workbooks import layout
-from shinchoku.workbooks.department import WorkbookInvalid, open_workbook
+from shinchoku.workbooks.layout import WorkbookInvalid, open_workbook
 from shinchoku.workbooks.plan import (
     AS_ADOPTED,
     COLUMNS,
@@ -88,16 +88,6 @@ class PlanWorkbookInput:
         return (PLAN, "")
 
 
-class _Errors:
-    def __init__(self) -> None:
-        self.items: list[tuple[str, str]] = []
-
-    def add(self, sheet: str, cell: str, english: str, japanese: str) -> None:
-        where_en = f"sheet '{sheet}' cell {cell}: " if cell else f"sheet '{sheet}': "
-        where_ja = f"シート「{sheet}」セル {cell}：" if cell else f"シート「{sheet}」："
-        self.items.append((where_en + english, where_ja + japanese))
-
-
 @dataclass
 class _Row:
     sheet: str
@@ -143,7 +133,7 @@ def _text(value: Any) -> str:
 class _Reader:
     def __init__(self, workbook: Any) -> None:
         self.workbook = workbook
-        self.errors = _Errors()
+        self.errors = layout.CellErrors()
         self.cells: dict[str, tuple[str, str]] = {}
         self.row_ids: dict[str, dict[int, tuple[str, ...]]] = {k: {} for k in ("plan", "pillar", "policy", "project", "indicator")}
 

@@ -36,7 +36,7 @@ from shinchoku.permissions import Action, can
 from shinchoku.plans.models import Plan, ProjectReport, ReportingYear, ReportState, YearState
 from shinchoku.plans.selectors import locked_fiscal_years
 from shinchoku.tenancy.models import Municipality
-from shinchoku.workbooks.department import WorkbookInvalid
+from shinchoku.workbooks.layout import WorkbookInvalid
 from shinchoku.workbooks.plan import (
     CONSIDERATION,
     VALUES,

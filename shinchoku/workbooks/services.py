@@ -38,7 +38,8 @@ from shinchoku.permissions import Action, can
 from shinchoku.plans.models import GradeDefinition, ProjectReport, ReportingYear, ReportState, ResultTable
 from shinchoku.tenancy.models import Municipality
 from shinchoku.values import Quantity
-from shinchoku.workbooks.department import SheetInput, WorkbookInvalid, export_workbook, read_workbook
+from shinchoku.workbooks.department import SheetInput, export_workbook, read_workbook
+from shinchoku.workbooks.layout import WorkbookInvalid
 
 _TABLE_REFUSAL = re.compile(r"^成果の表(\d+)")
 
