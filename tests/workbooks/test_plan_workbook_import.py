@@ -324,3 +324,19 @@ def test_it_matches_by_name_when_the_ids_are_another_municipalitys(exported: byt
     out = BytesIO()
     workbook.save(out)
     assert not plan_workbook_import(content=out.getvalue(), by=None).changed
+
+
+def test_it_matches_a_row_whose_hidden_key_was_deleted_by_its_name(exported: bytes, kashiwazaki: Municipality) -> None:
+    edited = _edit(exported, {("個別事業計画", "A2"): None, ("目標指標", "A2"): "damaged{"})
+    assert not plan_workbook_import(content=edited, by=None).changed
+
+
+def test_it_refuses_a_workbook_without_its_hidden_sheet(exported: bytes) -> None:
+    workbook = load_workbook(BytesIO(exported))
+    del workbook["_ids"]
+    out = BytesIO()
+    workbook.save(out)
+    with pytest.raises(WorkbookInvalid) as caught:
+        plan_workbook_import(content=out.getvalue(), by=None)
+    assert caught.value.errors == [("no hidden sheet '_ids': not a plan workbook of shinchoku",
+                                    "非表示のシート「_ids」がありません。Shinchokuの計画シートではありません。")]
