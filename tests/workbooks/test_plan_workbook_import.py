@@ -68,6 +68,7 @@ def test_it_imports_an_unchanged_export_as_no_changes(exported: bytes, kashiwaza
     assert not AuditEntry.objects.with_scopes_disabled().filter(action="workbook.plan_imported").exists()
 
 
+@pytest.mark.django_db(transaction=True)  # flush empties the database outside a test transaction (PostgreSQL)
 def test_it_loads_the_seed_plan_into_an_empty_database_as_the_seed_exported(exported: bytes, kashiwazaki: Municipality) -> None:
     with scope(municipality=kashiwazaki.pk):
         before = _plan_parts(document_build(municipality=kashiwazaki, fiscal_year=2023))
