@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -34,7 +35,6 @@ from shinchoku.interchange.load import DocumentLoader, LoadResult, Renames
 from shinchoku.interchange.validation import DocumentError, validate_document
 from shinchoku.permissions import Action, can
 from shinchoku.plans.models import Plan, ProjectReport, ReportingYear, ReportState, YearState
-from shinchoku.plans.selectors import locked_fiscal_years
 from shinchoku.tenancy.models import Municipality
 from shinchoku.workbooks.layout import WorkbookInvalid
 from shinchoku.workbooks.plan import (
@@ -128,33 +128,66 @@ def _municipality(read: PlanWorkbookInput, name: str, expected: Municipality | N
     return Municipality.objects.create(name=name), True
 
 
-def _locked_changes(read: PlanWorkbookInput, changes: list[PlanChange], locked: set[int]) -> list[tuple[str, str]]:
+def _cell_of_change(read: PlanWorkbookInput, change: PlanChange) -> tuple[str, str]:
+    if change.sheet == VALUES:
+        project, indicator = change.subject.split(" / ", 1)
+        return read.value_cells.get((project, indicator, change.fiscal_year), (VALUES, ""))
+    if change.sheet == CONSIDERATION:
+        pillar, title = change.subject.split(" / ", 1)
+        return read.consideration_cells.get((change.fiscal_year, pillar, title), (CONSIDERATION, ""))
+    return change.sheet, ""
+
+
+def _refused_changes(
+    read: PlanWorkbookInput, changes: list[PlanChange], locked: dict[int, str], reviewed: dict[tuple[str, int], str],
+) -> list[tuple[str, str]]:
+    """Changes the record forbids, at their cells: anything of a locked year (published or imported: its
+    reports were graded, its publication keeps them), and the actual of a report that was submitted or
+    approved (HQ reviewed that value; the department changes it through its report once it is returned)."""
     errors: list[tuple[str, str]] = []
     for change in changes:
-        if change.fiscal_year not in locked:
+        year = change.fiscal_year
+        state = locked.get(year)
+        report_state = reviewed.get((change.subject.split(" / ", 1)[0], year)) if change.label == "実績値" else None
+        if state is None and report_state is None:
             continue
-        label = wareki.format_fiscal_year(change.fiscal_year)
-        if change.sheet == VALUES:
-            project, indicator = change.subject.split(" / ", 1)
-            sheet, cell = read.value_cells.get((project, indicator, change.fiscal_year), (VALUES, ""))
-        elif change.sheet == CONSIDERATION:
-            pillar, title = change.subject.split(" / ", 1)
-            sheet, cell = read.consideration_cells.get((change.fiscal_year, pillar, title), (CONSIDERATION, ""))
-        else:
-            sheet, cell = change.sheet, ""
-        at = f"sheet '{sheet}'" + (f" cell {cell}" if cell else "")
-        errors.append((
-            f"{at}: fiscal year {change.fiscal_year} is published: {change.subject} {change.label} cannot change "
-            f"({change.before or 'empty'} → {change.after or 'empty'})",
-            f"シート「{sheet}」" + (f"セル {cell}" if cell else "")
-            + f"：{label}は公表済みのため、{change.subject}の{change.label}は変更できません（{change.before or '空欄'} → {change.after or '空欄'}）。",
-        ))
+        sheet, cell = _cell_of_change(read, change)
+        at_en = f"sheet '{sheet}'" + (f" cell {cell}" if cell else "")
+        at_ja = f"シート「{sheet}」" + (f"セル {cell}" if cell else "")
+        values_en = f"({change.before or 'empty'} → {change.after or 'empty'})"
+        values_ja = f"（{change.before or '空欄'} → {change.after or '空欄'}）"
+        if state is not None:
+            errors.append((
+                f"{at_en}: fiscal year {year} is {state}: {change.subject} {change.label} cannot change {values_en}",
+                f"{at_ja}：{wareki.format_fiscal_year(year)}は{YearState(state).label}のため、{change.subject}の"
+                f"{change.label}は変更できません{values_ja}。",
+            ))
+        elif report_state is not None:
+            errors.append((
+                f"{at_en}: the report of fiscal year {year} is {report_state}: its actual cannot change {values_en}",
+                f"{at_ja}：{wareki.format_fiscal_year(year)}の報告は{ReportState(report_state).label}のため、"
+                f"{change.subject}の実績値は変更できません{values_ja}。差し戻されてから報告で入力してください。",
+            ))
     return errors
+
+
+def _protected(plan: Plan | None, renames: Renames) -> tuple[dict[int, str], dict[tuple[str, int], str]]:
+    """The plan's locked years (fiscal year → state) and its reports under review or approved in an open
+    year ((project name as the workbook calls it, fiscal year) → state)."""
+    if plan is None:
+        return {}, {}
+    locked = {y.fiscal_year: str(y.state) for y in ReportingYear.objects.filter(plan=plan) if y.is_locked}
+    reviewed = {
+        (renames.projects.get(r.project.name, r.project.name), r.fiscal_year): str(r.state)
+        for r in ProjectReport.objects.filter(project__plan=plan, reporting_year__state=YearState.OPEN)
+        .exclude(state__in=EDITABLE_STATES).select_related("project")
+    }
+    return locked, reviewed
 
 
 def _load_considerations(
     loader: DocumentLoader, plan: Plan, wanted: dict[int, list[UnderConsiderationDoc]],
-    stored: dict[int, list[UnderConsiderationDoc]], locked: set[int], by: Any,
+    stored: dict[int, list[UnderConsiderationDoc]], locked: Collection[int], by: Any,
 ) -> None:
     for fiscal_year in sorted(set(wanted) | set(stored)):
         items = wanted.get(fiscal_year, [])
@@ -259,8 +292,8 @@ def _load(
         under_consideration=considerations,
     )
     changes, kept = plan_changes(stored, wanted, renames)
-    locked = locked_fiscal_years(plan=stored_plan) if stored_plan else set()
-    errors = _locked_changes(read, changes, locked)
+    locked, reviewed = _protected(stored_plan, renames)
+    errors = _refused_changes(read, changes, locked, reviewed)
     if errors:
         raise WorkbookInvalid(errors)
     result = PlanWorkbookImport(municipality=municipality, plan=plan_name, sha256=sha256, changes=changes, kept=kept)

@@ -341,3 +341,31 @@ def test_it_refuses_a_workbook_without_its_hidden_sheet(exported: bytes) -> None
         plan_workbook_import(content=out.getvalue(), by=None)
     assert caught.value.errors == [("no hidden sheet '_ids': not a plan workbook of shinchoku",
                                     "非表示のシート「_ids」がありません。Shinchokuの計画シートではありません。")]
+
+
+def test_it_refuses_to_change_the_actual_of_an_approved_report(kashiwazaki: Municipality, year_2024: ReportingYear) -> None:
+    from shinchoku.cycle.services.transitions import _apply
+    from shinchoku.cycle.workflow import IMPORT_APPROVE
+    from shinchoku.plans.models import ProjectReport
+
+    with scope(municipality=kashiwazaki.pk):
+        report = ProjectReport.objects.get(reporting_year=year_2024, project__name="LINEによる情報発信")
+        _apply(IMPORT_APPROVE, report=report, by=None, municipality_id=kashiwazaki.pk, comment="テスト")  # approved
+    exported = plan_workbook_export(municipality=kashiwazaki)
+    workbook = load_workbook(BytesIO(exported))
+    values = workbook["目標値・実績"]
+    row = next(r[0].row for r in values.iter_rows(min_row=2)
+               if r[1].value == "LINEによる情報発信" and str(r[3].value) == "2024" and not r[6].value)
+    values[f"F{row}"] = "99999"
+    out = BytesIO()
+    workbook.save(out)
+    with pytest.raises(WorkbookInvalid) as caught:
+        plan_workbook_import(content=out.getvalue(), by=None)
+    english, japanese = caught.value.errors[0]
+    assert english.startswith(f"sheet '目標値・実績' cell E{row}: the report of fiscal year 2024 is approved")
+    assert "令和6（2024）年度の報告は承認済みのため" in japanese
+    values[f"F{row}"] = None
+    values[f"E{row}"] = "12345"  # its target stays editable, as on the web
+    out = BytesIO()
+    workbook.save(out)
+    assert [c.label for c in plan_workbook_import(content=out.getvalue(), by=None).changes] == ["目標値"]
