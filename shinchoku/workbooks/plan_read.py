@@ -268,19 +268,20 @@ class _Reader:
             )])
         return int(values[1]) if values[1].isdigit() else None
 
-    def _one(self, sheet: str) -> _Row | None:
+    def _one(self, sheet: str, english: str, japanese: str) -> _Row | None:
         before = len(self.errors.items)
         rows = list(self.rows(sheet))
         if not rows:
             if len(self.errors.items) == before:  # the sheet is there, with its headers, but empty
-                self.errors.add(sheet, "B2", "the sheet's row is empty", "2行目を入力してください。")
+                self.errors.add(sheet, "B2", english, japanese)
             return None
         for extra in rows[1:]:
             self.errors.add(sheet, f"B{extra.number}", "only one row is read on this sheet", "このシートは1行だけ入力します。")
         return rows[0]
 
     def _municipality(self) -> tuple[str, str]:
-        row = self._one(MUNICIPALITY)
+        row = self._one(MUNICIPALITY, "row 2 is empty: enter the municipality's name and code",
+                        "2行目に自治体の名称と全国地方公共団体コードを入力してください。")
         if row is None:
             return "", ""
         name = self.required(row, "名称")
@@ -296,7 +297,8 @@ class _Reader:
         return name, code
 
     def _plan(self, renames: Renames) -> dict[str, Any]:
-        row = self._one(PLAN)
+        row = self._one(PLAN, "row 2 is empty: enter the plan's name and period",
+                        "2行目に計画名と計画期間を入力してください。")
         if row is None:
             return {"name": "", "start_fiscal_year": 2000, "end_fiscal_year": 2000, "adopted": None}
         name = self.required(row, "計画名")

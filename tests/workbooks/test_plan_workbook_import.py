@@ -283,7 +283,8 @@ def test_it_skips_the_templates_example_rows(tmp_path: Path, db: Any) -> None:
     with pytest.raises(WorkbookInvalid) as caught:
         plan_workbook_import(content=template, by=None)
     assert [ja for _, ja in caught.value.errors] == [
-        "シート「自治体」セル B2：2行目を入力してください。", "シート「計画」セル B2：2行目を入力してください。",
+        "シート「自治体」セル B2：2行目に自治体の名称と全国地方公共団体コードを入力してください。",
+        "シート「計画」セル B2：2行目に計画名と計画期間を入力してください。",
         "シート「個別事業計画」セル B2：個別事業計画を1つ以上入力してください。"]
 
 
