@@ -185,6 +185,7 @@ class SheetInput:
     texts: dict[str, list[str]] = field(default_factory=dict)
     actuals: dict[int, str] = field(default_factory=dict)  # item id → text typed
     actual_cells: dict[int, str] = field(default_factory=dict)  # item id → cell, for messages
+    actual_numbers: set[int] = field(default_factory=set)  # item ids whose cell holds a number, not a text
     item_grades: dict[int, str] = field(default_factory=dict)  # item id → grade code ("" = none)
     grade_cells: dict[str, str] = field(default_factory=dict)  # "item:<id>" / "department" → cell
     schedule_status: str | None = None
@@ -304,6 +305,8 @@ def _read_sheet(sheet: Any, into: SheetInput, errors: CellErrors, grade_codes: s
             except NotANumber:
                 errors.add(name, f"D{r}", f"'{text}' is not a number", f"「{text}」は数値ではありません。")
             into.actuals[item_id] = text
+            if isinstance(d, int | float) and not isinstance(d, bool):
+                into.actual_numbers.add(item_id)
             into.actual_cells[item_id] = f"D{r}"
             into.item_grades[item_id] = grade_at(f"F{r}", f)
             into.grade_cells[f"item:{item_id}"] = f"F{r}"

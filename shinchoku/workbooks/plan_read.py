@@ -76,6 +76,9 @@ class PlanWorkbookInput:
     # kind → database id in a row's key → the names the row now gives (a policy's and an indicator's with
     # their parent's first): the import matches by id when the workbook is of the same municipality
     row_ids: dict[str, dict[int, tuple[str, ...]]] = field(default_factory=dict)
+    # (project, indicator, fiscal year, "targets"/"actuals") of the values typed as numbers rather than text:
+    # a number cell cannot keep 31.70's last zero, so the same number as stored is the stored value
+    number_cells: set[tuple[str, str, int, str]] = field(default_factory=set)
 
     def cell_of(self, where: str) -> tuple[str, str]:
         """The cell of a JSON path, or of its nearest part that has one."""
@@ -95,6 +98,7 @@ class _Row:
     key: str
     texts: dict[str, str]
     columns: dict[str, int]
+    numbers: frozenset[str] = frozenset()  # the headers whose cell holds a number, not a text
 
     def cell(self, header: str) -> str:
         return f"{layout.column_letter(self.columns[header])}{self.number}"
@@ -135,6 +139,7 @@ class _Reader:
         self.workbook = workbook
         self.errors = layout.CellErrors()
         self.cells: dict[str, tuple[str, str]] = {}
+        self.number_cells: set[tuple[str, str, int, str]] = set()
         self.row_ids: dict[str, dict[int, tuple[str, ...]]] = {k: {} for k in ("plan", "pillar", "policy", "project", "indicator")}
 
     def identify(self, kind: str, pk: int | None, *names: str) -> None:
@@ -164,7 +169,9 @@ class _Reader:
                 continue  # an empty row (or one whose cells were all cleared: nothing to say)
             if key == EXAMPLE_KEY and [texts[h] for h in COLUMNS[sheet_name]] == example:
                 continue  # the template's example, left as it was
-            yield _Row(sheet_name, number, "" if key == EXAMPLE_KEY else key, texts, {**columns, "_key": 1})
+            numbers = frozenset(h for h, c in columns.items() if c <= len(cells)
+                                and isinstance(cells[c - 1], int | float) and not isinstance(cells[c - 1], bool))
+            yield _Row(sheet_name, number, "" if key == EXAMPLE_KEY else key, texts, {**columns, "_key": 1}, numbers)
 
     def required(self, row: _Row, header: str) -> str:
         text = row[header]
@@ -247,7 +254,7 @@ class _Reader:
         content = PlanContent(municipality=municipality, code=code, document=document, thresholds=thresholds,
                               under_consideration=considerations)
         return PlanWorkbookInput(content, renames, municipality_id, self.cells, value_cells, consideration_cells,
-                                 self.row_ids)
+                                 self.row_ids, self.number_cells)
 
     def _fault(self, path: str, english: str, japanese: str) -> None:
         sheet, cell = self.cells.get(path, (PLAN, ""))
@@ -520,6 +527,9 @@ class _Reader:
                                 f"この目標指標の{year}年度の行が2つあります。")
                 continue
             cells[where] = (row.sheet, row.cell("目標値"))
+            for header, kind in (("目標値", "targets"), ("実績値", "actuals")):
+                if header in row.numbers:
+                    self.number_cells.add((project["name"], indicator["name"], year, kind))
             if target is not None:
                 indicator["targets"][str(year)] = target
             if actual is not None:

@@ -45,7 +45,7 @@ from shinchoku.workbooks.plan import (
     plan_ids,
     thresholds_of,
 )
-from shinchoku.workbooks.plan_diff import PlanChange, plan_changes
+from shinchoku.workbooks.plan_diff import PlanChange, plan_changes, renamed
 from shinchoku.workbooks.plan_read import PlanWorkbookInput, read_plan_workbook
 
 __all__ = ["PlanChange", "PlanWorkbookImport", "WorkbookInvalid", "plan_workbook_import"]
@@ -276,6 +276,27 @@ def _renames_by_id(read: PlanWorkbookInput, municipality: Municipality) -> Renam
     return renames
 
 
+def _keep_stored_decimals(document: Document, stored: PlanContent, number_cells: set[tuple[str, str, int, str]]) -> None:
+    """A value Excel turned into a number (数値に変換 on its "number stored as text" warning) lost the zeros
+    after its point: when it is still the stored number, it is the stored value (31.70, not 31.7)."""
+    if not number_cells:
+        return
+    stored_values = {
+        (project["name"], indicator["name"], int(fy), kind): value
+        for project in stored.document["projects"] for indicator in project["indicators"]
+        for kind in ("targets", "actuals") for fy, value in indicator[kind].items()  # type: ignore[literal-required]
+    }
+    for project in document["projects"]:
+        for indicator in project["indicators"]:
+            for kind in ("targets", "actuals"):
+                series: dict[str, str] = indicator[kind]  # type: ignore[literal-required]
+                for fy, value in series.items():
+                    key = (project["name"], indicator["name"], int(fy), kind)
+                    old = stored_values.get(key)
+                    if key in number_cells and old is not None and old != value and Decimal(old) == Decimal(value):
+                        series[fy] = old
+
+
 def _load(
     read: PlanWorkbookInput, document: Document, considerations: dict[int, list[UnderConsiderationDoc]],
     municipality: Municipality, *, by: Any, file_name: str, sha256: str,
@@ -291,6 +312,8 @@ def _load(
         thresholds={**(stored.thresholds if stored else thresholds_of(municipality)), **read.content.thresholds},
         under_consideration=considerations,
     )
+    if stored is not None:
+        _keep_stored_decimals(document, renamed(stored, renames), read.number_cells)
     changes, kept = plan_changes(stored, wanted, renames)
     locked, reviewed = _protected(stored_plan, renames)
     errors = _refused_changes(read, changes, locked, reviewed)

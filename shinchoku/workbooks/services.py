@@ -35,9 +35,17 @@ from shinchoku.cycle.services.report import FIELD_LABELS, _display, _field_key, 
 from shinchoku.cycle.services.transitions import report_submit, report_submit_check
 from shinchoku.cycle.workflow import STATE_LABELS, report_is_editable
 from shinchoku.permissions import Action, can
-from shinchoku.plans.models import GradeDefinition, ProjectReport, ReportingYear, ReportState, ResultTable
+from shinchoku.plans.models import (
+    GradeDefinition,
+    IndicatorValue,
+    ProjectReport,
+    ReportingYear,
+    ReportState,
+    ResultTable,
+    ValueKind,
+)
 from shinchoku.tenancy.models import Municipality
-from shinchoku.values import Quantity
+from shinchoku.values import NotANumber, Quantity, parse
 from shinchoku.workbooks.department import SheetInput, export_workbook, read_workbook
 from shinchoku.workbooks.layout import WorkbookInvalid
 
@@ -181,6 +189,30 @@ def _check(
     return municipality, first.fiscal_year, reports
 
 
+def _keep_stored_decimals(sheet: SheetInput, report: ProjectReport, items: dict[int, ItemEvaluation]) -> dict[int, str]:
+    """The actuals to save, by indicator. One Excel turned into a number (数値に変換 on its "number stored as
+    text" warning) lost the zeros after its point: the same number as stored is the stored value (31.70)."""
+    actuals: dict[int, str] = {items[i].indicator_id: text for i, text in sheet.actuals.items()}  # type: ignore[misc]
+    numbers = {items[i].indicator_id for i in sheet.actual_numbers if i in items and items[i].indicator_id is not None}
+    if not numbers:
+        return actuals
+    stored = {
+        v.indicator_id: v.quantity
+        for v in IndicatorValue.objects.filter(indicator_id__in=numbers, kind=ValueKind.ACTUAL,
+                                               fiscal_year=report.fiscal_year, revision__isnull=True)
+    }
+    for indicator_id in numbers:
+        assert indicator_id is not None
+        quantity = stored.get(indicator_id)
+        try:
+            typed = parse(actuals[indicator_id]).quantity
+        except NotANumber:
+            continue  # refused by report_save with its cell
+        if quantity is not None and typed is not None and typed.value == quantity.value:
+            actuals[indicator_id] = quantity.plain()
+    return actuals
+
+
 def _save(sheet: SheetInput, report: ProjectReport, by: Any, grades: dict[str, GradeDefinition]) -> ProjectReport:
     items = {i.pk: i for i in ItemEvaluation.objects.filter(report=report)}
     unknown = [i for i in [*sheet.actuals, *sheet.item_grades] if i not in items]
@@ -188,12 +220,13 @@ def _save(sheet: SheetInput, report: ProjectReport, by: Any, grades: dict[str, G
         raise WorkbookInvalid([_refuse(sheet.sheet, sheet.actual_cells.get(unknown[0], ""),
                                        "a row of an indicator that is not in this report", "この報告の目標指標ではありません。")])
     indicator_cells = {items[i].indicator_id: cell for i, cell in sheet.actual_cells.items()}
+    actuals = _keep_stored_decimals(sheet, report, items)
     try:
         return report_save(
             report=report, by=by, expected_version=sheet.version,
             results=sheet.texts["results"], challenges=sheet.texts["challenges"], next_year=sheet.texts["next_year"],
             non_b_summary=sheet.texts["non_b_summary"],
-            actuals={items[i].indicator_id: text for i, text in sheet.actuals.items()},  # type: ignore[misc]
+            actuals=actuals,  # type: ignore[arg-type]
             schedule_status=sheet.schedule_status,
             department_grade=grades.get(sheet.department_grade),
             item_grades={i: grades.get(code) for i, code in sheet.item_grades.items()},

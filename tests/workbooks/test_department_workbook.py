@@ -376,3 +376,23 @@ def test_it_imports_a_computed_number_saved_with_17_digits_as_the_15_shown(expor
     with scopes_disabled():
         actual = IndicatorValue.objects.get(indicator=indicator_of(ONLINE, 0), kind=ValueKind.ACTUAL, fiscal_year=2024)
     assert actual.quantity.plain() == "0.3"
+
+
+def test_it_reads_an_actual_excel_converted_to_a_number_as_the_stored_one(
+    year_2024: ReportingYear, kashiwazaki: Municipality, tmp_path: Path
+) -> None:
+    """数値に変換 on Excel's "number stored as text" warning makes "31.70" the number 31.7: still the stored value."""
+    first = tmp_path / "first.xlsx"
+    call_command("export-workbook", "--municipality", "柏崎市", "--fiscal-year", "2024", "--department", "企画政策課",
+                 "--out", str(first), stdout=StringIO())
+    edit(first, lambda wb: wb[ONLINE].cell(row_of(wb[ONLINE], "section:indicators") + 1, 4, "31.70"))
+    assert run_import(first)[0] == 0
+    path = tmp_path / "again.xlsx"
+    call_command("export-workbook", "--municipality", "柏崎市", "--fiscal-year", "2024", "--department", "企画政策課",
+                 "--out", str(path), stdout=StringIO())
+    edit(path, lambda wb: wb[ONLINE].cell(row_of(wb[ONLINE], "section:indicators") + 1, 4, 31.7))
+    code, out, err = run_import(path)
+    assert (code, err, out.strip()) == (0, "", "柏崎市 / fiscal year 2024: no changes")
+    with scopes_disabled():
+        actual = IndicatorValue.objects.get(indicator=indicator_of(ONLINE, 0), kind=ValueKind.ACTUAL, fiscal_year=2024)
+    assert actual.quantity.plain() == "31.70"

@@ -370,3 +370,19 @@ def test_it_refuses_to_change_the_actual_of_an_approved_report(kashiwazaki: Muni
     out = BytesIO()
     workbook.save(out)
     assert [c.label for c in plan_workbook_import(content=out.getvalue(), by=None).changes] == ["目標値"]
+
+
+def test_it_reads_a_value_excel_converted_to_a_number_as_the_stored_one(exported: bytes, kashiwazaki: Municipality) -> None:
+    """数値に変換 on Excel's "number stored as text" warning makes "4.0" the number 4: still the stored 4.0."""
+    workbook = load_workbook(BytesIO(exported))
+    values = workbook["目標値・実績"]
+    row = next(r[0].row for r in values.iter_rows(min_row=2) if r[4].value == "4.0" and str(r[3].value) == "2025")
+    values[f"E{row}"] = 4
+    out = BytesIO()
+    workbook.save(out)
+    assert not plan_workbook_import(content=out.getvalue(), by=None).changed
+    values[f"E{row}"] = 4.5  # a different number is a change
+    out = BytesIO()
+    workbook.save(out)
+    assert [(c.before, c.after) for c in plan_workbook_import(content=out.getvalue(), by=None, dry_run=True).changes] == [
+        ("4.0", "4.5")]
