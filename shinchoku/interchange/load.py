@@ -297,6 +297,15 @@ class DocumentLoader:
     # -- municipality-wide vocabularies -------------------------------------------------------------------
 
     def _load_grades(self) -> None:
+        marked = [g["code"] for g in self.doc["grade_scale"] if g["as_planned"]]
+        if marked:
+            # One grade per municipality is 計画どおり (a unique constraint): the old mark goes first, also from
+            # a stored grade the document leaves out.
+            cleared = GradeDefinition.objects.filter(municipality=self.municipality, as_planned=True).exclude(
+                code=marked[0]
+            ).update(as_planned=False)
+            if cleared:
+                self.result.count("grade", created=False)
         existing = {g.code: g for g in GradeDefinition.objects.filter(municipality=self.municipality)}
         self.grades: dict[str, GradeDefinition] = {}
         for position, grade_doc in enumerate(self.doc["grade_scale"]):

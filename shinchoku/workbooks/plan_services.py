@@ -239,7 +239,8 @@ def plan_workbook_import(
 def _put(renames: dict[Any, str], key: Any, stored: str, new: str) -> None:
     """The row whose id names ``stored`` is now called ``new``: that replaces what the names in its key
     guessed for the same row."""
-    for guessed in [k for k, v in renames.items() if v == new]:
+    parent = key[0] if isinstance(key, tuple) else None  # a policy's pillar, an indicator's project
+    for guessed in [k for k, v in renames.items() if v == new and (k[0] if isinstance(k, tuple) else None) == parent]:
         del renames[guessed]
     if stored != new:
         renames[key] = new
