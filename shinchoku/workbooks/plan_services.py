@@ -128,9 +128,17 @@ def _municipality(read: PlanWorkbookInput, name: str, expected: Municipality | N
     return Municipality.objects.create(name=name), True
 
 
+def _project_of_value(read: PlanWorkbookInput, change: PlanChange) -> tuple[str, str]:
+    """(project, indicator) of a value's subject "project / indicator": a name may itself hold " / ", so the
+    longest project of the workbook that begins the subject is the one."""
+    names = [p["name"] for p in read.content.document["projects"] if change.subject.startswith(f"{p['name']} / ")]
+    project = max(names, key=len) if names else change.subject.split(" / ", 1)[0]
+    return project, change.subject[len(project) + 3:]
+
+
 def _cell_of_change(read: PlanWorkbookInput, change: PlanChange) -> tuple[str, str]:
     if change.sheet == VALUES:
-        project, indicator = change.subject.split(" / ", 1)
+        project, indicator = _project_of_value(read, change)
         return read.value_cells.get((project, indicator, change.fiscal_year), (VALUES, ""))
     if change.sheet == CONSIDERATION:
         pillar, title = change.subject.split(" / ", 1)
@@ -148,7 +156,7 @@ def _refused_changes(
     for change in changes:
         year = change.fiscal_year
         state = locked.get(year)
-        report_state = reviewed.get((change.subject.split(" / ", 1)[0], year)) if change.label == "実績値" else None
+        report_state = reviewed.get((_project_of_value(read, change)[0], year)) if change.label == "実績値" else None
         if state is None and report_state is None:
             continue
         sheet, cell = _cell_of_change(read, change)
