@@ -285,6 +285,20 @@ def _renames_by_id(read: PlanWorkbookInput, municipality: Municipality) -> Renam
     return renames
 
 
+def _check_period(read: PlanWorkbookInput, plan: Plan, document: Document) -> None:
+    """The loader only widens a plan's period (its reporting years, targets and schedules stay inside it):
+    a shorter one is refused here rather than previewed and never applied."""
+    period = document["plan"]
+    for where, shorter, stored, english, japanese in (
+        ("plan.start_fiscal_year", period["start_fiscal_year"] > plan.start_fiscal_year, plan.start_fiscal_year,
+         "start", "開始"),
+        ("plan.end_fiscal_year", period["end_fiscal_year"] < plan.end_fiscal_year, plan.end_fiscal_year, "end", "終了"),
+    ):
+        if shorter:
+            raise _error(read, where, f"the plan's period cannot be shortened here (its {english} is {stored})",
+                         f"計画期間はこのブックでは短くできません（{japanese}年度は{wareki.format_fiscal_year(stored)}です）。")
+
+
 def _load(
     read: PlanWorkbookInput, document: Document, considerations: dict[int, list[UnderConsiderationDoc]],
     municipality: Municipality, *, by: Any, file_name: str, sha256: str,
@@ -300,6 +314,8 @@ def _load(
         thresholds={**(stored.thresholds if stored else thresholds_of(municipality)), **read.content.thresholds},
         under_consideration=considerations,
     )
+    if stored_plan is not None:
+        _check_period(read, stored_plan, document)
     changes, kept = plan_changes(stored, wanted, renames)
     locked, reviewed = _protected(stored_plan, renames)
     errors = _refused_changes(read, changes, locked, reviewed)
