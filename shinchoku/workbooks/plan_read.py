@@ -156,6 +156,7 @@ class _Reader:
                             f"{HEADER_ROW}行目に見出し「{'」「'.join(missing)}」がありません（見出しは変更しないでください）。")
             return
         example = [_text(v) for v in EXAMPLE_ROWS.get(sheet_name, [])]
+        read: list[_Row] = []
         for number, values in enumerate(grid, start=HEADER_ROW + 1):
             cells = list(values)
             key = _text(cells[0]) if cells else ""
@@ -164,7 +165,8 @@ class _Reader:
                 continue  # an empty row (or one whose cells were all cleared: nothing to say)
             if key == EXAMPLE_KEY and [texts[h] for h in COLUMNS[sheet_name]] == example:
                 continue  # the template's example, left as it was
-            yield _Row(sheet_name, number, "" if key == EXAMPLE_KEY else key, texts, {**columns, "_key": 1})
+            read.append(_Row(sheet_name, number, "" if key == EXAMPLE_KEY else key, texts, {**columns, "_key": 1}))
+        yield from _uncopied(read)
 
     def required(self, row: _Row, header: str) -> str:
         text = row[header]
@@ -552,6 +554,34 @@ class _Reader:
                           "title": title, "text": [t for t in row["本文"].split("\n") if t.strip()]})
             cells[(year, pillar, title)] = (row.sheet, row.cell("表題"))
         return by_year, cells
+
+
+def _key_names(key: str) -> list[str]:
+    try:
+        parsed = json.loads(key.split(":", 1)[1]) if ":" in key else None
+    except ValueError:
+        return []
+    names = parsed.get("names") if isinstance(parsed, dict) else None
+    return [str(n) for n in names] if isinstance(names, list) else []
+
+
+def _uncopied(rows: list[_Row]) -> list[_Row]:
+    """The rows, a row copied in Excel without its hidden key: the copy carries its original's key (column A
+    is hidden, not left out of a copy), and would rename the original to the copy's name. Of the rows sharing
+    a key, the one that still shows the key's names keeps it (else the first); the others are new rows."""
+    by_key: dict[str, list[_Row]] = {}
+    for row in rows:
+        if row.key:
+            by_key.setdefault(row.key, []).append(row)
+    for key, shared in by_key.items():
+        if len(shared) < 2:
+            continue
+        names = _key_names(key)
+        keeper = next((r for r in shared if names and all(n in r.texts.values() for n in names)), shared[0])
+        for row in shared:
+            if row is not keeper:
+                row.key = ""
+    return rows
 
 
 def _split(text: str) -> list[str]:
