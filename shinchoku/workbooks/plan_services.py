@@ -45,7 +45,7 @@ from shinchoku.workbooks.plan import (
     plan_ids,
     thresholds_of,
 )
-from shinchoku.workbooks.plan_diff import PlanChange, plan_changes
+from shinchoku.workbooks.plan_diff import PlanChange, flatten, plan_changes, renamed
 from shinchoku.workbooks.plan_read import PlanWorkbookInput, read_plan_workbook
 
 __all__ = ["PlanChange", "PlanWorkbookImport", "WorkbookInvalid", "plan_workbook_import"]
@@ -176,6 +176,32 @@ def _refused_changes(
                 f"{at_ja}：{wareki.format_fiscal_year(year)}の報告は{ReportState(report_state).label}のため、"
                 f"{change.subject}の実績値は変更できません{values_ja}。差し戻されてから報告で入力してください。",
             ))
+    return errors
+
+
+def _refused_history(
+    read: PlanWorkbookInput, changes: list[PlanChange], stored: PlanContent | None, renames: Renames,
+) -> list[tuple[str, str]]:
+    """An old target (a row with 改定（旧目標値）) is loaded only where no target is stored for its year: the
+    loader keeps a stored value of that revision as it is, and one of the newest revision becomes the
+    year's target. The history of a stored target follows from changing the target itself."""
+    history = [c for c in changes if c.sheet == VALUES and c.label.startswith("旧目標値")]
+    if stored is None or not history:
+        return []
+    old = flatten(renamed(stored, renames))
+    errors: list[tuple[str, str]] = []
+    for change in history:
+        if not change.before and (VALUES, change.subject, "目標値", change.fiscal_year) not in old:
+            continue
+        sheet, cell = _cell_of_change(read, change)
+        at_en = f"sheet '{sheet}'" + (f" cell {cell}" if cell else "")
+        at_ja = f"シート「{sheet}」" + (f"セル {cell}" if cell else "")
+        errors.append((
+            f"{at_en}: {change.subject} {change.label} of fiscal year {change.fiscal_year} cannot be added or changed "
+            "where a target is stored (change the target: the old one is kept as the revision's history)",
+            f"{at_ja}：{change.subject}の{wareki.format_fiscal_year(change.fiscal_year)}の{change.label}は、目標値が"
+            "登録済みのため追加・変更できません（目標値の列で変更してください）。",
+        ))
     return errors
 
 
@@ -318,7 +344,7 @@ def _load(
         _check_period(read, stored_plan, document)
     changes, kept = plan_changes(stored, wanted, renames)
     locked, reviewed = _protected(stored_plan, renames)
-    errors = _refused_changes(read, changes, locked, reviewed)
+    errors = _refused_changes(read, changes, locked, reviewed) + _refused_history(read, changes, stored, renames)
     if errors:
         raise WorkbookInvalid(errors)
     result = PlanWorkbookImport(municipality=municipality, plan=plan_name, sha256=sha256, changes=changes, kept=kept)

@@ -126,3 +126,23 @@ def test_it_refuses_a_shorter_plan_period_it_would_not_apply(exported: bytes, ka
     with scope(municipality=kashiwazaki.pk):
         plan = Plan.objects.get()
         assert (plan.start_fiscal_year, plan.end_fiscal_year) == (2021, 2025)
+
+
+@pytest.mark.parametrize("revision", ["策定時", "2023-12"])
+def test_it_refuses_an_old_target_added_to_a_stored_target(
+    exported: bytes, kashiwazaki: Municipality, year_2024: ReportingYear, revision: str
+) -> None:
+    """An old target (改定（旧目標値）) beside a stored one was previewed but ignored (策定時: the stored one is
+    the adopted target) or turned the stored adopted target into history (the newest revision's)."""
+    def add(workbook: Any) -> None:
+        workbook["目標値・実績"].append(
+            [None, "行政手続のオンライン化", "手続総件数に対するオンライン化率", 2024, "65", None, revision])
+    with scope(municipality=kashiwazaki.pk):
+        stored = sorted(IndicatorValue.objects.filter(indicator__name="手続総件数に対するオンライン化率")
+                        .values_list("fiscal_year", "kind", "value", "revision"))
+    with pytest.raises(WorkbookInvalid) as caught:
+        plan_workbook_import(content=_edit(exported, add), by=None)
+    assert "2024" in caught.value.errors[0][0] and "旧目標値" in caught.value.errors[0][1]
+    with scope(municipality=kashiwazaki.pk):
+        assert sorted(IndicatorValue.objects.filter(indicator__name="手続総件数に対するオンライン化率")
+                      .values_list("fiscal_year", "kind", "value", "revision")) == stored
