@@ -210,7 +210,13 @@ def _protected(plan: Plan | None, renames: Renames) -> tuple[dict[int, str], dic
     year ((project name as the workbook calls it, fiscal year) → state)."""
     if plan is None:
         return {}, {}
-    locked = {y.fiscal_year: str(y.state) for y in ReportingYear.objects.filter(plan=plan) if y.is_locked}
+    # An imported year without reports holds only the policies under consideration a workbook gave a year
+    # not reported yet (``_load_considerations``): nothing of it was graded or published.
+    unreported = set(ReportingYear.objects.filter(plan=plan, state=YearState.IMPORTED, project_reports__isnull=True,
+                                                    publications__isnull=True)
+                     .values_list("fiscal_year", flat=True))
+    locked = {y.fiscal_year: str(y.state) for y in ReportingYear.objects.filter(plan=plan)
+              if y.is_locked and y.fiscal_year not in unreported}
     reviewed = {
         (renames.projects.get(r.project.name, r.project.name), r.fiscal_year): str(r.state)
         for r in ProjectReport.objects.filter(project__plan=plan, reporting_year__state=YearState.OPEN)

@@ -146,3 +146,19 @@ def test_it_refuses_an_old_target_added_to_a_stored_target(
     with scope(municipality=kashiwazaki.pk):
         assert sorted(IndicatorValue.objects.filter(indicator__name="手続総件数に対するオンライン化率")
                       .values_list("fiscal_year", "kind", "value", "revision")) == stored
+
+
+def test_it_edits_again_a_policy_under_consideration_it_added_to_a_year_not_reported_yet(
+    exported: bytes, kashiwazaki: Municipality, alice: Any
+) -> None:
+    """The year the first import made for it (imported, without reports) locked it against the next one."""
+    def add(workbook: Any) -> None:
+        workbook["検討中の施策"].append([None, 2025, "暮らしのDX", None, "新たに検討する施策", "検討中です。"])
+    plan_workbook_import(content=_edit(exported, add), by=alice)
+    again = plan_workbook_export(municipality=kashiwazaki)
+    def change(workbook: Any) -> None:
+        sheet = workbook["検討中の施策"]
+        row = next(r[0].row for r in sheet.iter_rows(min_row=2) if str(r[1].value) == "2025")
+        sheet[f"F{row}"] = "来年度に決めます。"
+    result = plan_workbook_import(content=_edit(again, change), by=alice)
+    assert [(c.label, c.after) for c in result.changes] == [("本文", "来年度に決めます。")]
