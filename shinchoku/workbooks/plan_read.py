@@ -268,7 +268,7 @@ class _Reader:
                 f"sheet '{layout.IDS_SHEET}' cell A2: not a plan workbook (format '{values[0]}', expected '{FORMAT}')",
                 f"シート「{layout.IDS_SHEET}」セル A2：計画シートではありません（年度報告シートなど別のブックです）。",
             )])
-        return int(values[1]) if values[1].isdigit() else None
+        return int(values[1]) if values[1].isascii() and values[1].isdigit() else None  # "²" is a digit too
 
     def _one(self, sheet: str) -> _Row | None:
         before = len(self.errors.items)
@@ -351,10 +351,11 @@ class _Reader:
                 value = Decimal(text)
                 if not value.is_finite():
                     raise InvalidOperation
+                # Inside the try: a bound of more digits than the context holds cannot be quantized.
+                thresholds[grade] = format(value.quantize(Decimal("0.1")), "f")
             except InvalidOperation:
                 self.errors.add(row.sheet, row.cell("達成率の下限（％）"), f"'{text}' is not a number", f"「{text}」は数値ではありません。")
                 continue
-            thresholds[grade] = format(value.quantize(Decimal("0.1")), "f")
         return thresholds
 
     def _pillars(self, renames: Renames) -> dict[str, PillarDoc]:

@@ -162,3 +162,15 @@ def test_it_edits_again_a_policy_under_consideration_it_added_to_a_year_not_repo
         sheet[f"F{row}"] = "来年度に決めます。"
     result = plan_workbook_import(content=_edit(again, change), by=alice)
     assert [(c.label, c.after) for c in result.changes] == [("本文", "来年度に決めます。")]
+
+
+@pytest.mark.parametrize(("sheet", "cell", "value"), [("達成率の基準", "C2", "1" + "0" * 30), ("_ids", "B2", "²")])
+def test_it_refuses_or_ignores_cells_that_raised(exported: bytes, kashiwazaki: Municipality, sheet: str, cell: str, value: str) -> None:
+    """A bound of 31 digits raised decimal.InvalidOperation; a superscript digit as the municipality id ValueError."""
+    edited = _edit(exported, lambda wb: wb[sheet].__setitem__(cell, value))
+    if sheet == "_ids":
+        assert not plan_workbook_import(content=edited, by=None).changed  # matched by names, as another city's ids
+        return
+    with pytest.raises(WorkbookInvalid) as caught:
+        plan_workbook_import(content=edited, by=None)
+    assert caught.value.errors[0][0] == f"sheet '{sheet}' cell {cell}: '{value}' is not a number"
