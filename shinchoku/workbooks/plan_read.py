@@ -136,6 +136,7 @@ class _Reader:
         self.errors = layout.CellErrors()
         self.cells: dict[str, tuple[str, str]] = {}
         self.row_ids: dict[str, dict[int, tuple[str, ...]]] = {k: {} for k in ("plan", "pillar", "policy", "project", "indicator")}
+        self.period: tuple[int, int] | None = None  # the plan's fiscal years, once read
 
     def identify(self, kind: str, pk: int | None, *names: str) -> None:
         if pk is not None:
@@ -189,6 +190,16 @@ class _Reader:
                             f"「{row[header]}」は年度ではありません（例：2024、令和6年度）。")
             return None
         return year
+
+    def in_period(self, row: _Row, header: str, year: int | None) -> int | None:
+        """``year`` when it lies in the plan's period (as the forms require), else None with the fault."""
+        if year is None or self.period is None or self.period[0] <= year <= self.period[1]:
+            return year
+        start, end = self.period
+        self.errors.add(row.sheet, row.cell(header), f"fiscal year {year} is outside the plan's period ({start}-{end})",
+                        f"{wareki.format_fiscal_year(year)}は計画期間（{wareki.format_fiscal_year(start)}〜"
+                        f"{wareki.format_fiscal_year(end)}）の外です。")
+        return None
 
     def month(self, row: _Row, header: str) -> str | None:
         text = row[header]
@@ -312,6 +323,7 @@ class _Reader:
         self.at("plan.end_fiscal_year", row, "計画期間（終了年度）")
         start = self.fiscal_year(row, "計画期間（開始年度）") or 2000
         end = self.fiscal_year(row, "計画期間（終了年度）") or start
+        self.period = (start, end) if start <= end else None
         return {"name": name, "start_fiscal_year": start, "end_fiscal_year": end, "adopted": self.month(row, "策定（年月）")}
 
     def _revisions(self) -> list[Any]:
@@ -440,7 +452,7 @@ class _Reader:
         grouped: dict[str, dict[int, ScheduleRowDoc]] = {}
         for row in self.rows(SCHEDULE):
             project = self._project_of(row, projects, renames)
-            year = self.fiscal_year(row, "年度")
+            year = self.in_period(row, "年度", self.fiscal_year(row, "年度"))
             number_text = unicodedata.normalize("NFKC", row["行"]).strip() or "1"
             if not number_text.isdigit() or int(number_text) < 1:
                 self.errors.add(row.sheet, row.cell("行"), f"'{row['行']}' is not a row number (1, 2, …)",
@@ -492,7 +504,7 @@ class _Reader:
         cells: dict[tuple[str, str, int], tuple[str, str]] = {}
         for row in self.rows(VALUES):
             project = self._project_of(row, projects, renames)
-            year = self.fiscal_year(row, "年度")
+            year = self.in_period(row, "年度", self.fiscal_year(row, "年度"))
             if project is None:
                 continue
             name = self.required(row, "指標名")
@@ -539,7 +551,7 @@ class _Reader:
         by_year: dict[int, list[UnderConsiderationDoc]] = {}
         cells: dict[tuple[int, str, str], tuple[str, str]] = {}
         for row in self.rows(CONSIDERATION):
-            year = self.fiscal_year(row, "年度")
+            year = self.in_period(row, "年度", self.fiscal_year(row, "年度"))
             pillar = self._pillar_name(self.required(row, "柱"), renames)
             title = self.required(row, "表題")
             if year is None or not pillar or not title:

@@ -174,3 +174,28 @@ def test_it_refuses_or_ignores_cells_that_raised(exported: bytes, kashiwazaki: M
     with pytest.raises(WorkbookInvalid) as caught:
         plan_workbook_import(content=edited, by=None)
     assert caught.value.errors[0][0] == f"sheet '{sheet}' cell {cell}: '{value}' is not a number"
+
+
+@pytest.mark.parametrize(("sheet", "row"), [
+    ("目標値・実績", [None, "行政手続のオンライン化", "手続総件数に対するオンライン化率", 2030, "99", None, None]),
+    ("目標値・実績", [None, "行政手続のオンライン化", "手続総件数に対するオンライン化率", 1999, "99", None, None]),
+    ("スケジュール", [None, "新交通システムの構築", 1, None, 2030, "拡大"]),
+    ("検討中の施策", [None, 2030, "暮らしのDX", None, "新たに検討する施策", "検討中です。"]),
+])
+def test_it_refuses_a_year_outside_the_plans_period_at_its_cell(
+    exported: bytes, kashiwazaki: Municipality, sheet: str, row: list[Any]
+) -> None:
+    """Targets and schedule cells of years outside the period were loaded (the forms refuse them); a policy
+    under consideration was refused without its cell."""
+    workbook = load_workbook(BytesIO(exported))
+    workbook[sheet].append(row)
+    number = workbook[sheet].max_row
+    out = BytesIO()
+    workbook.save(out)
+    with pytest.raises(WorkbookInvalid) as caught:
+        plan_workbook_import(content=out.getvalue(), by=None)
+    year = next(v for v in row if v in (1999, 2030))
+    column = "B" if sheet == "検討中の施策" else ("E" if sheet == "スケジュール" else "D")
+    assert caught.value.errors == [(
+        f"sheet '{sheet}' cell {column}{number}: fiscal year {year} is outside the plan's period (2021-2025)",
+        caught.value.errors[0][1])]
