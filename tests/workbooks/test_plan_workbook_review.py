@@ -120,9 +120,18 @@ def test_it_refuses_the_actual_of_an_approved_report_of_a_project_named_with_a_s
 def test_it_refuses_a_shorter_plan_period_it_would_not_apply(exported: bytes, kashiwazaki: Municipality, cell: str, value: int) -> None:
     """The loader only widens a period (a year's document never shortens its plan): the preview showed the
     shorter period and every import showed it again, never applied."""
+    def shorten(workbook: Any) -> None:
+        workbook["計画"][cell] = value
+        for name in ("スケジュール", "目標値・実績", "検討中の施策"):  # what lies outside the shorter period
+            sheet = workbook[name]
+            column = 2 if name == "検討中の施策" else (5 if name == "スケジュール" else 4)
+            for row in sorted((r[0].row for r in sheet.iter_rows(min_row=2) if r[column - 1].value is not None
+                               and not (2021 if cell == "D2" else 2022) <= int(r[column - 1].value) <= (2024 if cell == "D2" else 2025)),
+                              reverse=True):
+                sheet.delete_rows(row)
     with pytest.raises(WorkbookInvalid) as caught:
-        plan_workbook_import(content=_edit(exported, lambda wb: wb["計画"].__setitem__(cell, value)), by=None)
-    assert caught.value.errors[0][0].startswith(f"sheet '計画' cell {cell}: ")
+        plan_workbook_import(content=_edit(exported, shorten), by=None)
+    assert caught.value.errors[0][0].startswith(f"sheet '計画' cell {cell}: the plan's period cannot be shortened")
     with scope(municipality=kashiwazaki.pk):
         plan = Plan.objects.get()
         assert (plan.start_fiscal_year, plan.end_fiscal_year) == (2021, 2025)
