@@ -208,3 +208,14 @@ def test_it_refuses_a_year_outside_the_plans_period_at_its_cell(
     assert caught.value.errors == [(
         f"sheet '{sheet}' cell {column}{number}: fiscal year {year} is outside the plan's period (2021-2025)",
         caught.value.errors[0][1])]
+
+
+def test_it_says_a_grade_and_a_revision_left_out_are_kept(exported: bytes, kashiwazaki: Municipality) -> None:
+    """Neither was a change nor a note: the preview of a revision's month typed over showed a new revision
+    only, and the old one stayed unannounced."""
+    def edit(workbook: Any) -> None:
+        workbook["評価基準"].delete_rows(5)  # D
+        workbook["改定"]["B2"] = "2024-01"
+    result = plan_workbook_import(content=_edit(exported, edit), by=None, dry_run=True)
+    assert "評価の段階「D」はこのブックにありませんが、削除しません。" in result.kept
+    assert "改定「2023-12」はこのブックにありませんが、削除しません。" in result.kept
