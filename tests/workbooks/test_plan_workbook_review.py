@@ -219,3 +219,21 @@ def test_it_says_a_grade_and_a_revision_left_out_are_kept(exported: bytes, kashi
     result = plan_workbook_import(content=_edit(exported, edit), by=None, dry_run=True)
     assert "評価の段階「D」はこのブックにありませんが、削除しません。" in result.kept
     assert "改定「2023-12」はこのブックにありませんが、削除しません。" in result.kept
+
+
+def test_it_changes_a_target_of_a_year_before_the_newest_revision_as_adopted(exported: bytes, kashiwazaki: Municipality) -> None:
+    """FY2022's target was stored as set by the December 2023 revision (the forms refuse that: a revision sets
+    targets from its own fiscal year on), and the adopted one reappeared as an old target nobody previewed."""
+    workbook = load_workbook(BytesIO(exported))
+    sheet = workbook["目標値・実績"]
+    row = next(r[0].row for r in sheet.iter_rows(min_row=2)
+               if r[1].value == "行政手続のオンライン化" and str(r[3].value) == "2022" and not r[6].value)
+    indicator = sheet[f"C{row}"].value
+    sheet[f"E{row}"] = "55"
+    out = BytesIO()
+    workbook.save(out)
+    result = plan_workbook_import(content=out.getvalue(), by=None)
+    assert [(c.label, c.fiscal_year, c.before, c.after) for c in result.changes] == [("目標値", 2022, "50", "55")]
+    with scope(municipality=kashiwazaki.pk):
+        targets = IndicatorValue.objects.filter(indicator__name=indicator, fiscal_year=2022, kind="target")
+        assert [(str(v.quantity.plain()), v.revision) for v in targets] == [("55", None)]
