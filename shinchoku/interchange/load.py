@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from shinchoku import wareki
 from shinchoku.interchange.document import (
     Document,
     IndicatorDoc,
@@ -297,6 +298,15 @@ class DocumentLoader:
     # -- municipality-wide vocabularies -------------------------------------------------------------------
 
     def _load_grades(self) -> None:
+        marked = [g["code"] for g in self.doc["grade_scale"] if g["as_planned"]]
+        if marked:
+            # One grade per municipality is 計画どおり (a unique constraint): the old mark goes first, also from
+            # a stored grade the document leaves out.
+            cleared = GradeDefinition.objects.filter(municipality=self.municipality, as_planned=True).exclude(
+                code=marked[0]
+            ).update(as_planned=False)
+            if cleared:
+                self.result.count("grade", created=False)
         existing = {g.code: g for g in GradeDefinition.objects.filter(municipality=self.municipality)}
         self.grades: dict[str, GradeDefinition] = {}
         for position, grade_doc in enumerate(self.doc["grade_scale"]):
@@ -561,7 +571,7 @@ class DocumentLoader:
         current = values_in_force(stored).get((indicator.pk, kind, fiscal_year))
         if current is not None and current.quantity == quantity:
             return
-        revision = self.latest_revision if kind == ValueKind.TARGET else None
+        revision = self._revision_covering(fiscal_year) if kind == ValueKind.TARGET else None
         newer_revision = (
             current is not None
             and revision is not None
@@ -581,6 +591,14 @@ class DocumentLoader:
         else:
             _set_fields(current, {"value": quantity.value, "decimals": quantity.decimals})
             self.result.count("indicator_value", created=False)
+
+    def _revision_covering(self, fiscal_year: int) -> PlanRevision | None:
+        """The newest revision that may set ``fiscal_year``'s target: one covers the fiscal year it was made in
+        and later ones (as the forms require), so an earlier year's target changes as adopted."""
+        if self.latest_revision is None:
+            return None
+        covering = [r for r in self.revisions.values() if wareki.fiscal_year_of(r.revised_on) <= fiscal_year]
+        return max(covering, key=lambda r: r.revised_on, default=None)
 
     def _load_project_report(self, project: Project, project_doc: ProjectDoc) -> None:
         grade = self.grades[project_doc["grade"]] if project_doc["grade"] else None

@@ -184,6 +184,10 @@ def plan_changes(before: PlanContent | None, after: PlanContent, renames: Rename
             kept.append(f"目標指標「{subject}」はこのブックにありませんが、削除しません。")
         elif sheet == PILLARS:
             kept.append(f"柱・施策「{subject}」はこのブックにありませんが、削除しません。")
+        elif sheet == GRADES and label == "説明":
+            kept.append(f"評価の段階「{subject}」はこのブックにありませんが、削除しません。")
+        elif sheet == REVISIONS:
+            kept.append(f"改定「{subject}」はこのブックにありませんが、削除しません。")
         elif sheet == VALUES:
             kept.append(f"{subject}の{fy}年度の{label}（{value}）はこのブックにない（空欄の）ため、そのまま残します。")
     return changes, kept

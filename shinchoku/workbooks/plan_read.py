@@ -141,6 +141,7 @@ class _Reader:
         self.cells: dict[str, tuple[str, str]] = {}
         self.number_cells: set[tuple[str, str, int, str]] = set()
         self.row_ids: dict[str, dict[int, tuple[str, ...]]] = {k: {} for k in ("plan", "pillar", "policy", "project", "indicator")}
+        self.period: tuple[int, int] | None = None  # the plan's fiscal years, once read
 
     def identify(self, kind: str, pk: int | None, *names: str) -> None:
         if pk is not None:
@@ -161,6 +162,7 @@ class _Reader:
                             f"{HEADER_ROW}行目に見出し「{'」「'.join(missing)}」がありません（見出しは変更しないでください）。")
             return
         example = [_text(v) for v in EXAMPLE_ROWS.get(sheet_name, [])]
+        read: list[_Row] = []
         for number, values in enumerate(grid, start=HEADER_ROW + 1):
             cells = list(values)
             key = _text(cells[0]) if cells else ""
@@ -171,7 +173,9 @@ class _Reader:
                 continue  # the template's example, left as it was
             numbers = frozenset(h for h, c in columns.items() if c <= len(cells)
                                 and isinstance(cells[c - 1], int | float) and not isinstance(cells[c - 1], bool))
-            yield _Row(sheet_name, number, "" if key == EXAMPLE_KEY else key, texts, {**columns, "_key": 1}, numbers)
+            read.append(_Row(sheet_name, number, "" if key == EXAMPLE_KEY else key, texts, {**columns, "_key": 1},
+                             numbers))
+        yield from _uncopied(read)
 
     def required(self, row: _Row, header: str) -> str:
         text = row[header]
@@ -194,6 +198,16 @@ class _Reader:
                             f"「{row[header]}」は年度ではありません（例：2024、令和6年度）。")
             return None
         return year
+
+    def in_period(self, row: _Row, header: str, year: int | None) -> int | None:
+        """``year`` when it lies in the plan's period (as the forms require), else None with the fault."""
+        if year is None or self.period is None or self.period[0] <= year <= self.period[1]:
+            return year
+        start, end = self.period
+        self.errors.add(row.sheet, row.cell(header), f"fiscal year {year} is outside the plan's period ({start}-{end})",
+                        f"{wareki.format_fiscal_year(year)}は計画期間（{wareki.format_fiscal_year(start)}〜"
+                        f"{wareki.format_fiscal_year(end)}）の外です。")
+        return None
 
     def month(self, row: _Row, header: str) -> str | None:
         text = row[header]
@@ -273,7 +287,7 @@ class _Reader:
                 f"sheet '{layout.IDS_SHEET}' cell A2: not a plan workbook (format '{values[0]}', expected '{FORMAT}')",
                 f"シート「{layout.IDS_SHEET}」セル A2：計画シートではありません（年度報告シートなど別のブックです）。",
             )])
-        return int(values[1]) if values[1].isdigit() else None
+        return int(values[1]) if values[1].isascii() and values[1].isdigit() else None  # "²" is a digit too
 
     def _one(self, sheet: str, english: str, japanese: str) -> _Row | None:
         before = len(self.errors.items)
@@ -319,6 +333,7 @@ class _Reader:
         self.at("plan.end_fiscal_year", row, "計画期間（終了年度）")
         start = self.fiscal_year(row, "計画期間（開始年度）") or 2000
         end = self.fiscal_year(row, "計画期間（終了年度）") or start
+        self.period = (start, end) if start <= end else None
         return {"name": name, "start_fiscal_year": start, "end_fiscal_year": end, "adopted": self.month(row, "策定（年月）")}
 
     def _revisions(self) -> list[Any]:
@@ -358,10 +373,11 @@ class _Reader:
                 value = Decimal(text)
                 if not value.is_finite():
                     raise InvalidOperation
+                # Inside the try: a bound of more digits than the context holds cannot be quantized.
+                thresholds[grade] = format(value.quantize(Decimal("0.1")), "f")
             except InvalidOperation:
                 self.errors.add(row.sheet, row.cell("達成率の下限（％）"), f"'{text}' is not a number", f"「{text}」は数値ではありません。")
                 continue
-            thresholds[grade] = format(value.quantize(Decimal("0.1")), "f")
         return thresholds
 
     def _pillars(self, renames: Renames) -> dict[str, PillarDoc]:
@@ -446,7 +462,7 @@ class _Reader:
         grouped: dict[str, dict[int, ScheduleRowDoc]] = {}
         for row in self.rows(SCHEDULE):
             project = self._project_of(row, projects, renames)
-            year = self.fiscal_year(row, "年度")
+            year = self.in_period(row, "年度", self.fiscal_year(row, "年度"))
             number_text = unicodedata.normalize("NFKC", row["行"]).strip() or "1"
             if not number_text.isdigit() or int(number_text) < 1:
                 self.errors.add(row.sheet, row.cell("行"), f"'{row['行']}' is not a row number (1, 2, …)",
@@ -498,7 +514,7 @@ class _Reader:
         cells: dict[tuple[str, str, int], tuple[str, str]] = {}
         for row in self.rows(VALUES):
             project = self._project_of(row, projects, renames)
-            year = self.fiscal_year(row, "年度")
+            year = self.in_period(row, "年度", self.fiscal_year(row, "年度"))
             if project is None:
                 continue
             name = self.required(row, "指標名")
@@ -548,7 +564,7 @@ class _Reader:
         by_year: dict[int, list[UnderConsiderationDoc]] = {}
         cells: dict[tuple[int, str, str], tuple[str, str]] = {}
         for row in self.rows(CONSIDERATION):
-            year = self.fiscal_year(row, "年度")
+            year = self.in_period(row, "年度", self.fiscal_year(row, "年度"))
             pillar = self._pillar_name(self.required(row, "柱"), renames)
             title = self.required(row, "表題")
             if year is None or not pillar or not title:
@@ -564,6 +580,34 @@ class _Reader:
                           "title": title, "text": [t for t in row["本文"].split("\n") if t.strip()]})
             cells[(year, pillar, title)] = (row.sheet, row.cell("表題"))
         return by_year, cells
+
+
+def _key_names(key: str) -> list[str]:
+    try:
+        parsed = json.loads(key.split(":", 1)[1]) if ":" in key else None
+    except ValueError:
+        return []
+    names = parsed.get("names") if isinstance(parsed, dict) else None
+    return [str(n) for n in names] if isinstance(names, list) else []
+
+
+def _uncopied(rows: list[_Row]) -> list[_Row]:
+    """The rows, a row copied in Excel without its hidden key: the copy carries its original's key (column A
+    is hidden, not left out of a copy), and would rename the original to the copy's name. Of the rows sharing
+    a key, the one that still shows the key's names keeps it (else the first); the others are new rows."""
+    by_key: dict[str, list[_Row]] = {}
+    for row in rows:
+        if row.key:
+            by_key.setdefault(row.key, []).append(row)
+    for key, shared in by_key.items():
+        if len(shared) < 2:
+            continue
+        names = _key_names(key)
+        keeper = next((r for r in shared if names and all(n in r.texts.values() for n in names)), shared[0])
+        for row in shared:
+            if row is not keeper:
+                row.key = ""
+    return rows
 
 
 def _split(text: str) -> list[str]:

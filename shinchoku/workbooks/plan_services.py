@@ -45,7 +45,7 @@ from shinchoku.workbooks.plan import (
     plan_ids,
     thresholds_of,
 )
-from shinchoku.workbooks.plan_diff import PlanChange, plan_changes, renamed
+from shinchoku.workbooks.plan_diff import PlanChange, flatten, plan_changes, renamed
 from shinchoku.workbooks.plan_read import PlanWorkbookInput, read_plan_workbook
 
 __all__ = ["PlanChange", "PlanWorkbookImport", "WorkbookInvalid", "plan_workbook_import"]
@@ -128,9 +128,17 @@ def _municipality(read: PlanWorkbookInput, name: str, expected: Municipality | N
     return Municipality.objects.create(name=name), True
 
 
+def _project_of_value(read: PlanWorkbookInput, change: PlanChange) -> tuple[str, str]:
+    """(project, indicator) of a value's subject "project / indicator": a name may itself hold " / ", so the
+    longest project of the workbook that begins the subject is the one."""
+    names = [p["name"] for p in read.content.document["projects"] if change.subject.startswith(f"{p['name']} / ")]
+    project = max(names, key=len) if names else change.subject.split(" / ", 1)[0]
+    return project, change.subject[len(project) + 3:]
+
+
 def _cell_of_change(read: PlanWorkbookInput, change: PlanChange) -> tuple[str, str]:
     if change.sheet == VALUES:
-        project, indicator = change.subject.split(" / ", 1)
+        project, indicator = _project_of_value(read, change)
         return read.value_cells.get((project, indicator, change.fiscal_year), (VALUES, ""))
     if change.sheet == CONSIDERATION:
         pillar, title = change.subject.split(" / ", 1)
@@ -148,7 +156,7 @@ def _refused_changes(
     for change in changes:
         year = change.fiscal_year
         state = locked.get(year)
-        report_state = reviewed.get((change.subject.split(" / ", 1)[0], year)) if change.label == "実績値" else None
+        report_state = reviewed.get((_project_of_value(read, change)[0], year)) if change.label == "実績値" else None
         if state is None and report_state is None:
             continue
         sheet, cell = _cell_of_change(read, change)
@@ -171,12 +179,44 @@ def _refused_changes(
     return errors
 
 
+def _refused_history(
+    read: PlanWorkbookInput, changes: list[PlanChange], stored: PlanContent | None, renames: Renames,
+) -> list[tuple[str, str]]:
+    """An old target (a row with 改定（旧目標値）) is loaded only where no target is stored for its year: the
+    loader keeps a stored value of that revision as it is, and one of the newest revision becomes the
+    year's target. The history of a stored target follows from changing the target itself."""
+    history = [c for c in changes if c.sheet == VALUES and c.label.startswith("旧目標値")]
+    if stored is None or not history:
+        return []
+    old = flatten(renamed(stored, renames))
+    errors: list[tuple[str, str]] = []
+    for change in history:
+        if not change.before and (VALUES, change.subject, "目標値", change.fiscal_year) not in old:
+            continue
+        sheet, cell = _cell_of_change(read, change)
+        at_en = f"sheet '{sheet}'" + (f" cell {cell}" if cell else "")
+        at_ja = f"シート「{sheet}」" + (f"セル {cell}" if cell else "")
+        errors.append((
+            f"{at_en}: {change.subject} {change.label} of fiscal year {change.fiscal_year} cannot be added or changed "
+            "where a target is stored (change the target: the old one is kept as the revision's history)",
+            f"{at_ja}：{change.subject}の{wareki.format_fiscal_year(change.fiscal_year)}の{change.label}は、目標値が"
+            "登録済みのため追加・変更できません（目標値の列で変更してください）。",
+        ))
+    return errors
+
+
 def _protected(plan: Plan | None, renames: Renames) -> tuple[dict[int, str], dict[tuple[str, int], str]]:
     """The plan's locked years (fiscal year → state) and its reports under review or approved in an open
     year ((project name as the workbook calls it, fiscal year) → state)."""
     if plan is None:
         return {}, {}
-    locked = {y.fiscal_year: str(y.state) for y in ReportingYear.objects.filter(plan=plan) if y.is_locked}
+    # An imported year without reports holds only the policies under consideration a workbook gave a year
+    # not reported yet (``_load_considerations``): nothing of it was graded or published.
+    unreported = set(ReportingYear.objects.filter(plan=plan, state=YearState.IMPORTED, project_reports__isnull=True,
+                                                    publications__isnull=True)
+                     .values_list("fiscal_year", flat=True))
+    locked = {y.fiscal_year: str(y.state) for y in ReportingYear.objects.filter(plan=plan)
+              if y.is_locked and y.fiscal_year not in unreported}
     reviewed = {
         (renames.projects.get(r.project.name, r.project.name), r.fiscal_year): str(r.state)
         for r in ProjectReport.objects.filter(project__plan=plan, reporting_year__state=YearState.OPEN)
@@ -239,7 +279,8 @@ def plan_workbook_import(
 def _put(renames: dict[Any, str], key: Any, stored: str, new: str) -> None:
     """The row whose id names ``stored`` is now called ``new``: that replaces what the names in its key
     guessed for the same row."""
-    for guessed in [k for k, v in renames.items() if v == new]:
+    parent = key[0] if isinstance(key, tuple) else None  # a policy's pillar, an indicator's project
+    for guessed in [k for k, v in renames.items() if v == new and (k[0] if isinstance(k, tuple) else None) == parent]:
         del renames[guessed]
     if stored != new:
         renames[key] = new
@@ -297,6 +338,20 @@ def _keep_stored_decimals(document: Document, stored: PlanContent, number_cells:
                         series[fy] = old
 
 
+def _check_period(read: PlanWorkbookInput, plan: Plan, document: Document) -> None:
+    """The loader only widens a plan's period (its reporting years, targets and schedules stay inside it):
+    a shorter one is refused here rather than previewed and never applied."""
+    period = document["plan"]
+    for where, shorter, stored, english, japanese in (
+        ("plan.start_fiscal_year", period["start_fiscal_year"] > plan.start_fiscal_year, plan.start_fiscal_year,
+         "start", "開始"),
+        ("plan.end_fiscal_year", period["end_fiscal_year"] < plan.end_fiscal_year, plan.end_fiscal_year, "end", "終了"),
+    ):
+        if shorter:
+            raise _error(read, where, f"the plan's period cannot be shortened here (its {english} is {stored})",
+                         f"計画期間はこのブックでは短くできません（{japanese}年度は{wareki.format_fiscal_year(stored)}です）。")
+
+
 def _load(
     read: PlanWorkbookInput, document: Document, considerations: dict[int, list[UnderConsiderationDoc]],
     municipality: Municipality, *, by: Any, file_name: str, sha256: str,
@@ -312,11 +367,13 @@ def _load(
         thresholds={**(stored.thresholds if stored else thresholds_of(municipality)), **read.content.thresholds},
         under_consideration=considerations,
     )
+    if stored_plan is not None:
+        _check_period(read, stored_plan, document)
     if stored is not None:
         _keep_stored_decimals(document, renamed(stored, renames), read.number_cells)
     changes, kept = plan_changes(stored, wanted, renames)
     locked, reviewed = _protected(stored_plan, renames)
-    errors = _refused_changes(read, changes, locked, reviewed)
+    errors = _refused_changes(read, changes, locked, reviewed) + _refused_history(read, changes, stored, renames)
     if errors:
         raise WorkbookInvalid(errors)
     result = PlanWorkbookImport(municipality=municipality, plan=plan_name, sha256=sha256, changes=changes, kept=kept)
