@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from shinchoku.plans.models import (
     GradeDefinition,
@@ -20,6 +20,7 @@ from shinchoku.plans.models import (
     ReportingYear,
     ResultTable,
     ScheduleRow,
+    YearState,
 )
 from shinchoku.tenancy.models import Municipality
 
@@ -98,16 +99,33 @@ def plan_projects(*, plan: Plan) -> list[Project]:
     )
 
 
-def year_is_locked(*, plan: Plan, fiscal_year: int) -> bool:
-    """ReportingYear.is_locked for a (plan, fiscal year); a year not reported yet is not locked."""
-    year = ReportingYear.objects.filter(plan=plan, fiscal_year=fiscal_year).only("state").first()
-    return year is not None and year.is_locked
+def _locked_years(plan_id: int, fiscal_years: Iterable[int] | None = None) -> list[ReportingYear]:
+    """The plan's years that are locked (ReportingYear.is_locked) and hold a record.
+
+    An imported year with neither reports nor publications holds only the policies under consideration a
+    plan workbook gave a year not reported yet: nothing of it was graded or published, so its targets,
+    actuals and policies stay editable until it is opened like any year not reported yet.
+    """
+    years = ReportingYear.objects.filter(plan_id=plan_id).annotate(
+        has_reports=Exists(ProjectReport.objects.filter(reporting_year=OuterRef("pk"))),
+        has_publications=Exists(Publication.objects.filter(reporting_year=OuterRef("pk"))),
+    )
+    if fiscal_years is not None:
+        years = years.filter(fiscal_year__in=list(fiscal_years))
+    return [
+        y for y in years
+        if y.is_locked and (y.state != YearState.IMPORTED or y.has_reports or y.has_publications)
+    ]
+
+
+def locked_year(*, plan_id: int, fiscal_year: int) -> ReportingYear | None:
+    """The year when it is locked and holds a record (see ``_locked_years``); a year not reported yet is not."""
+    return next(iter(_locked_years(plan_id, [fiscal_year])), None)
 
 
 def locked_fiscal_years(*, plan: Plan) -> set[int]:
-    """The plan's fiscal years whose reporting year is locked (ReportingYear.is_locked), in one query."""
-    years = ReportingYear.objects.filter(plan=plan).only("fiscal_year", "state")
-    return {year.fiscal_year for year in years if year.is_locked}
+    """The plan's fiscal years that are locked and hold a record (see ``_locked_years``), in one query."""
+    return {year.fiscal_year for year in _locked_years(plan.pk)}
 
 
 def under_consideration_list(*, plan: Plan, fiscal_year: int) -> list[PolicyUnderConsideration]:

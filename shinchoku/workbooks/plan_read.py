@@ -8,15 +8,11 @@ the import service compares, checks the years' states and loads.
 
 from __future__ import annotations
 
-import json
-import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from shinchoku import wareki
 from shinchoku.interchange.document import (
     Document,
     IndicatorDoc,
@@ -27,19 +23,14 @@ from shinchoku.interchange.document import (
 )
 from shinchoku.interchange.load import Renames
 from shinchoku.tenancy import codes
-from shinchoku.values import NotANumber, parse
 from shinchoku.workbooks import layout
 from shinchoku.workbooks.layout import WorkbookInvalid, open_workbook
 from shinchoku.workbooks.plan import (
     AS_ADOPTED,
-    COLUMNS,
     CONSIDERATION,
     DIRECTIONS,
-    EXAMPLE_KEY,
-    EXAMPLE_ROWS,
     FORMAT,
     GRADES,
-    HEADER_ROW,
     INDICATORS,
     LIST_SEPARATOR,
     MUNICIPALITY,
@@ -53,11 +44,11 @@ from shinchoku.workbooks.plan import (
     VALUES,
     PlanContent,
 )
+from shinchoku.workbooks.plan_cells import CellReader, Row, cell_value_text, split_list
 from shinchoku.workbooks.plan_checks import plan_faults
 
 _MARKS = {"○", "〇", "◯", "●", "✓", "✔", "TRUE", "1", "はい"}
 _DIRECTION_BY_LABEL = {label: code for code, label in DIRECTIONS.items()} | {code: code for code in DIRECTIONS}
-_LIST_SPLIT = re.compile(r"[、,，;；\n]")
 
 
 @dataclass
@@ -91,151 +82,15 @@ class PlanWorkbookInput:
         return (PLAN, "")
 
 
-@dataclass
-class _Row:
-    sheet: str
-    number: int
-    key: str
-    texts: dict[str, str]
-    columns: dict[str, int]
-    numbers: frozenset[str] = frozenset()  # the headers whose cell holds a number, not a text
-
-    def cell(self, header: str) -> str:
-        return f"{layout.column_letter(self.columns[header])}{self.number}"
-
-    def __getitem__(self, header: str) -> str:
-        return self.texts.get(header, "")
-
-    def _key(self, kind: str) -> dict[str, Any] | None:
-        if not self.key.startswith(kind + ":"):
-            return None
-        try:
-            key = json.loads(self.key[len(kind) + 1:])
-        except ValueError:
-            return None  # a damaged key: the row is matched by its name
-        return key if isinstance(key, dict) and isinstance(key.get("names"), list) else None
-
-    def key_parts(self, kind: str) -> list[str] | None:
-        """The names of this row's key when it is of ``kind`` (None: no key, or another kind)."""
-        key = self._key(kind)
-        return None if key is None else [str(p) for p in key["names"]]
-
-    def key_id(self, kind: str, part: str = "id") -> int | None:
-        """The database id in this row's key (``part="parent"``: its parent's), if any."""
-        key = self._key(kind)
-        value = None if key is None else key.get(part)
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _text(value: Any) -> str:
-    """A cell as text; a date Excel made of a typed "2024-03" reads back as that month."""
-    if hasattr(value, "strftime"):
-        return f"{value:%Y-%m-%d}"
-    return layout.cell_text(value).replace("\r\n", "\n").replace("\r", "\n")
-
-
-class _Reader:
+class _Reader(CellReader):
     def __init__(self, workbook: Any) -> None:
-        self.workbook = workbook
-        self.errors = layout.CellErrors()
-        self.cells: dict[str, tuple[str, str]] = {}
+        super().__init__(workbook)
         self.number_cells: set[tuple[str, str, int, str]] = set()
         self.row_ids: dict[str, dict[int, tuple[str, ...]]] = {k: {} for k in ("plan", "pillar", "policy", "project", "indicator")}
-        self.period: tuple[int, int] | None = None  # the plan's fiscal years, once read
 
     def identify(self, kind: str, pk: int | None, *names: str) -> None:
         if pk is not None:
             self.row_ids[kind][pk] = names
-
-    # -- cells ---------------------------------------------------------------------------------------------
-
-    def rows(self, sheet_name: str) -> Iterator[_Row]:
-        if sheet_name not in self.workbook.sheetnames:
-            self.errors.add(sheet_name, "", "the sheet is missing (renamed or deleted)", "シートがありません（名前の変更または削除）。")
-            return
-        grid = self.workbook[sheet_name].iter_rows(values_only=True)
-        header = [_text(v) for v in next(grid, ())]
-        columns = {text: i for i, text in enumerate(header, start=1) if text}
-        missing = [h for h in COLUMNS[sheet_name] if h not in columns]
-        if missing:
-            self.errors.add(sheet_name, "", f"row {HEADER_ROW}: header(s) missing: {', '.join(missing)}",
-                            f"{HEADER_ROW}行目に見出し「{'」「'.join(missing)}」がありません（見出しは変更しないでください）。")
-            return
-        example = [_text(v) for v in EXAMPLE_ROWS.get(sheet_name, [])]
-        read: list[_Row] = []
-        for number, values in enumerate(grid, start=HEADER_ROW + 1):
-            cells = list(values)
-            key = _text(cells[0]) if cells else ""
-            texts = {h: _text(cells[c - 1]) if c <= len(cells) else "" for h, c in columns.items() if h in COLUMNS[sheet_name]}
-            if not any(texts.values()):
-                continue  # an empty row (or one whose cells were all cleared: nothing to say)
-            if key == EXAMPLE_KEY and [texts[h] for h in COLUMNS[sheet_name]] == example:
-                continue  # the template's example, left as it was
-            numbers = frozenset(h for h, c in columns.items() if c <= len(cells)
-                                and isinstance(cells[c - 1], int | float) and not isinstance(cells[c - 1], bool))
-            read.append(_Row(sheet_name, number, "" if key == EXAMPLE_KEY else key, texts, {**columns, "_key": 1},
-                             numbers))
-        yield from _uncopied(read)
-
-    def required(self, row: _Row, header: str) -> str:
-        text = row[header]
-        if not text:
-            self.errors.add(row.sheet, row.cell(header), f"'{header}' is required", f"「{header}」を入力してください。")
-        return text
-
-    def fiscal_year(self, row: _Row, header: str, *, required: bool = True) -> int | None:
-        text = unicodedata.normalize("NFKC", row[header]).strip()
-        if not text:
-            if required:
-                self.errors.add(row.sheet, row.cell(header), f"'{header}' is required", f"「{header}」を入力してください。")
-            return None
-        try:
-            year = int(text) if text.isdigit() else wareki.parse_fiscal_year(text)
-        except ValueError:
-            year = None
-        if year is None or not 1900 <= year <= 2200:
-            self.errors.add(row.sheet, row.cell(header), f"'{row[header]}' is not a fiscal year (e.g. 2024 or 令和6年度)",
-                            f"「{row[header]}」は年度ではありません（例：2024、令和6年度）。")
-            return None
-        return year
-
-    def in_period(self, row: _Row, header: str, year: int | None) -> int | None:
-        """``year`` when it lies in the plan's period (as the forms require), else None with the fault."""
-        if year is None or self.period is None or self.period[0] <= year <= self.period[1]:
-            return year
-        start, end = self.period
-        self.errors.add(row.sheet, row.cell(header), f"fiscal year {year} is outside the plan's period ({start}-{end})",
-                        f"{wareki.format_fiscal_year(year)}は計画期間（{wareki.format_fiscal_year(start)}〜"
-                        f"{wareki.format_fiscal_year(end)}）の外です。")
-        return None
-
-    def month(self, row: _Row, header: str) -> str | None:
-        text = row[header]
-        if not text:
-            return None
-        try:
-            day = wareki.parse_month_input(text)
-        except ValueError:
-            self.errors.add(row.sheet, row.cell(header), f"'{text}' is not a month (e.g. 2024-03 or 令和6年3月)",
-                            f"「{text}」は年月ではありません（例：2024-03、令和6年3月）。")
-            return None
-        return f"{day:%Y-%m}"
-
-    def quantity(self, row: _Row, header: str, unit: str) -> str | None:
-        text = row[header]
-        try:
-            parsed = parse(text, unit=unit, allow_not_applicable=False)
-        except NotANumber:
-            self.errors.add(row.sheet, row.cell(header), f"'{text}' is not a number", f"「{text}」は数値ではありません。")
-            return None
-        except ValueError as exc:  # a Quantity out of range
-            english = getattr(exc, "english", "") or str(exc)
-            self.errors.add(row.sheet, row.cell(header), f"'{text}': {english}", f"「{text}」：{exc}")
-            return None
-        return None if parsed.quantity is None else parsed.quantity.plain()
-
-    def at(self, path: str, row: _Row, header: str = "") -> None:
-        self.cells[path] = (row.sheet, row.cell(header) if header else f"B{row.number}")
 
     # -- sheets --------------------------------------------------------------------------------------------
 
@@ -281,7 +136,7 @@ class _Reader:
                 f"非表示のシート「{layout.IDS_SHEET}」がありません。Shinchokuの計画シートではありません。",
             )])
         rows = list(self.workbook[layout.IDS_SHEET].iter_rows(min_row=2, max_row=2, values_only=True))
-        values = [_text(v) for v in (rows[0] if rows else ())] + ["", "", ""]
+        values = [cell_value_text(v) for v in (rows[0] if rows else ())] + ["", "", ""]
         if values[0] != FORMAT:
             raise WorkbookInvalid([(
                 f"sheet '{layout.IDS_SHEET}' cell A2: not a plan workbook (format '{values[0]}', expected '{FORMAT}')",
@@ -289,7 +144,7 @@ class _Reader:
             )])
         return int(values[1]) if values[1].isascii() and values[1].isdigit() else None  # "²" is a digit too
 
-    def _one(self, sheet: str, english: str, japanese: str) -> _Row | None:
+    def _one(self, sheet: str, english: str, japanese: str) -> Row | None:
         before = len(self.errors.items)
         rows = list(self.rows(sheet))
         if not rows:
@@ -438,7 +293,7 @@ class _Reader:
                 continue
             projects[name] = {
                 "name": name, "pillar": pillar, "policy": policy or None,
-                "tags": _split(row["区分"]), "departments": _split(row["担当部署"]),
+                "tags": split_list(row["区分"]), "departments": split_list(row["担当部署"]),
                 "overview": row["概要"], "vision": row["目指す姿"],
                 "comprehensive_plan": {"area": area, "policy": link_policy} if area or link_policy else None,
                 "schedule": [], "indicators": [], "grade": None, "results": [], "result_tables": [],
@@ -448,7 +303,7 @@ class _Reader:
             self.errors.add(PROJECTS, "B2", "no project", "個別事業計画を1つ以上入力してください。")
         return projects
 
-    def _project_of(self, row: _Row, projects: dict[str, ProjectDoc], renames: Renames) -> ProjectDoc | None:
+    def _project_of(self, row: Row, projects: dict[str, ProjectDoc], renames: Renames) -> ProjectDoc | None:
         name = self.required(row, "個別事業計画名")
         if not name:
             return None
@@ -580,38 +435,6 @@ class _Reader:
                           "title": title, "text": [t for t in row["本文"].split("\n") if t.strip()]})
             cells[(year, pillar, title)] = (row.sheet, row.cell("表題"))
         return by_year, cells
-
-
-def _key_names(key: str) -> list[str]:
-    try:
-        parsed = json.loads(key.split(":", 1)[1]) if ":" in key else None
-    except ValueError:
-        return []
-    names = parsed.get("names") if isinstance(parsed, dict) else None
-    return [str(n) for n in names] if isinstance(names, list) else []
-
-
-def _uncopied(rows: list[_Row]) -> list[_Row]:
-    """The rows, a row copied in Excel without its hidden key: the copy carries its original's key (column A
-    is hidden, not left out of a copy), and would rename the original to the copy's name. Of the rows sharing
-    a key, the one that still shows the key's names keeps it (else the first); the others are new rows."""
-    by_key: dict[str, list[_Row]] = {}
-    for row in rows:
-        if row.key:
-            by_key.setdefault(row.key, []).append(row)
-    for key, shared in by_key.items():
-        if len(shared) < 2:
-            continue
-        names = _key_names(key)
-        keeper = next((r for r in shared if names and all(n in r.texts.values() for n in names)), shared[0])
-        for row in shared:
-            if row is not keeper:
-                row.key = ""
-    return rows
-
-
-def _split(text: str) -> list[str]:
-    return list(dict.fromkeys(part.strip() for part in _LIST_SPLIT.split(text) if part.strip()))
 
 
 def read_plan_workbook(content: bytes) -> PlanWorkbookInput:

@@ -35,6 +35,7 @@ from shinchoku.interchange.load import DocumentLoader, LoadResult, Renames
 from shinchoku.interchange.validation import DocumentError, validate_document
 from shinchoku.permissions import Action, can
 from shinchoku.plans.models import Plan, ProjectReport, ReportingYear, ReportState, YearState
+from shinchoku.plans.selectors import locked_fiscal_years
 from shinchoku.tenancy.models import Municipality
 from shinchoku.workbooks.layout import WorkbookInvalid
 from shinchoku.workbooks.plan import (
@@ -210,13 +211,10 @@ def _protected(plan: Plan | None, renames: Renames) -> tuple[dict[int, str], dic
     year ((project name as the workbook calls it, fiscal year) → state)."""
     if plan is None:
         return {}, {}
-    # An imported year without reports holds only the policies under consideration a workbook gave a year
-    # not reported yet (``_load_considerations``): nothing of it was graded or published.
-    unreported = set(ReportingYear.objects.filter(plan=plan, state=YearState.IMPORTED, project_reports__isnull=True,
-                                                    publications__isnull=True)
-                     .values_list("fiscal_year", flat=True))
-    locked = {y.fiscal_year: str(y.state) for y in ReportingYear.objects.filter(plan=plan)
-              if y.is_locked and y.fiscal_year not in unreported}
+    # An imported year without reports or publications (policies under consideration given to a year not
+    # reported yet, ``_load_considerations``) is not locked: see ``plans.selectors.locked_fiscal_years``.
+    fiscal_years = locked_fiscal_years(plan=plan)
+    locked = {y.fiscal_year: str(y.state) for y in ReportingYear.objects.filter(plan=plan, fiscal_year__in=fiscal_years)}
     reviewed = {
         (renames.projects.get(r.project.name, r.project.name), r.fiscal_year): str(r.state)
         for r in ProjectReport.objects.filter(project__plan=plan, reporting_year__state=YearState.OPEN)

@@ -171,6 +171,14 @@ def test_it_edits_again_a_policy_under_consideration_it_added_to_a_year_not_repo
         sheet[f"F{row}"] = "来年度に決めます。"
     result = plan_workbook_import(content=_edit(again, change), by=alice)
     assert [(c.label, c.after) for c in result.changes] == [("本文", "来年度に決めます。")]
+    # … and on the web, the year's targets stay editable as in any year not reported yet
+    from shinchoku.cycle.services.plan import plan_indicator_target_set
+    from shinchoku.plans.models import Indicator
+
+    with scope(municipality=kashiwazaki.pk):
+        indicator = Indicator.objects.filter(project__name="LINEによる情報発信").first()
+        assert indicator is not None
+        plan_indicator_target_set(indicator=indicator, fiscal_year=2025, value="777", revision=None, by=alice)
 
 
 @pytest.mark.parametrize(("sheet", "cell", "value"), [("達成率の基準", "C2", "1" + "0" * 30), ("_ids", "B2", "²")])

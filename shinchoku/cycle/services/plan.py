@@ -56,7 +56,7 @@ from shinchoku.plans.models import (
     ValueKind,
     YearState,
 )
-from shinchoku.plans.selectors import values_in_force
+from shinchoku.plans.selectors import locked_year, values_in_force
 from shinchoku.tenancy.models import Department, Municipality
 from shinchoku.values import NotANumber, parse
 
@@ -70,9 +70,8 @@ def _editing(municipality_id: int, by: Any, target: Any) -> Iterator[None]:
 
 
 def _year_locked(plan_id: int, fiscal_year: int) -> ReportingYear | None:
-    """The year when it exists and is locked (ReportingYear.is_locked); a year not yet reported is not."""
-    year = ReportingYear.objects.filter(plan_id=plan_id, fiscal_year=fiscal_year).first()
-    return year if year is not None and year.is_locked else None
+    """The year when it is locked and holds a record (``plans.selectors.locked_year``)."""
+    return locked_year(plan_id=plan_id, fiscal_year=fiscal_year)
 
 
 def revision_first_fiscal_year(revision: PlanRevision) -> int:
