@@ -6,8 +6,11 @@ here first, the reader can say each at its cell and in Japanese. Pure: content i
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from typing import Any
 
+from shinchoku import wareki
 from shinchoku.interchange.document import PillarDoc, ProjectDoc, UnderConsiderationDoc
 from shinchoku.workbooks.plan import PILLARS, REVISIONS
 
@@ -22,6 +25,32 @@ def _place_faults(where: str, pillar: str, policy: str | None, pillars: dict[str
         return [(f"{where}.policy", f"policy '{policy}' is not a policy of pillar '{pillar}' on sheet '{PILLARS}'",
                  f"施策「{policy}」はシート「{PILLARS}」の柱「{pillar}」にありません。")]
     return []
+
+
+def history_path(project: str, indicator: str, fiscal_year: int, revision: str | None) -> str:
+    """Where an old target was read (the reader records its cell under this path)."""
+    return "history:" + json.dumps([project, indicator, fiscal_year, revision], ensure_ascii=False)
+
+
+def _covers(month: str, fiscal_year: int) -> bool:
+    """A revision sets targets from the fiscal year it was made in (as the forms require)."""
+    year, number = (int(part) for part in month.split("-"))
+    return wareki.fiscal_year_of(dt.date(year, number, 1)) <= fiscal_year
+
+
+def _is_superseded(revision: str | None, fiscal_year: int, revisions: list[str]) -> bool:
+    """Whether an old target (set as adopted, or by ``revision``) was replaced by a later revision covering its
+    year: otherwise it is the year's current target, and the loader would take it for that."""
+    newer = [r for r in revisions if _covers(r, fiscal_year) and (revision is None or r > revision)]
+    return bool(newer)
+
+
+def _current_as_old(where: str, revision: str | None, fiscal_year: int) -> Fault:
+    set_by = revision or "策定時"
+    return (where, f"the old target of {fiscal_year} set {revision or 'as adopted'} was not replaced by a later "
+                   "revision covering that year: it is the current target (enter it as 目標値)",
+            f"{fiscal_year}年度の旧目標値（{set_by}）より後に、その年度を改定した改定がありません。"
+            "いまの目標値として「目標値」の列に入力してください。")
 
 
 def plan_faults(
@@ -52,12 +81,14 @@ def plan_faults(
                     f"目標指標「{name}」がこの個別事業計画に2回あります。")
                    for j, name in enumerate(names) if name in names[:j]]
         for j, indicator in enumerate(project["indicators"]):
-            faults += [
-                (f"projects[{i}].indicators[{j}]", f"revision {old['revision']} is not on sheet '{REVISIONS}'",
-                 f"改定「{old['revision']}」はシート「{REVISIONS}」にありません。")
-                for old in indicator.get("target_history", [])
-                if old["revision"] is not None and old["revision"] not in revisions
-            ]
+            for old in indicator.get("target_history", []):
+                where = f"projects[{i}].indicators[{j}]"
+                if old["revision"] is not None and old["revision"] not in revisions:
+                    faults.append((where, f"revision {old['revision']} is not on sheet '{REVISIONS}'",
+                                   f"改定「{old['revision']}」はシート「{REVISIONS}」にありません。"))
+                elif not _is_superseded(old["revision"], old["fiscal_year"], revisions):
+                    at = history_path(project["name"], indicator["name"], old["fiscal_year"], old["revision"])
+                    faults.append(_current_as_old(at, old["revision"], old["fiscal_year"]))
     for year, items in considerations.items():
         titles: set[tuple[str, str]] = set()
         for i, entry in enumerate(items):

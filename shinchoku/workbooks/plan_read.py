@@ -45,7 +45,7 @@ from shinchoku.workbooks.plan import (
     PlanContent,
 )
 from shinchoku.workbooks.plan_cells import CellReader, Row, cell_value_text, split_list
-from shinchoku.workbooks.plan_checks import plan_faults
+from shinchoku.workbooks.plan_checks import history_path, plan_faults
 
 _MARKS = {"○", "〇", "◯", "●", "✓", "✔", "TRUE", "1", "はい"}
 _DIRECTION_BY_LABEL = {label: code for code, label in DIRECTIONS.items()} | {code: code for code in DIRECTIONS}
@@ -392,6 +392,7 @@ class _Reader(CellReader):
                     self.required(row, "目標値")
                     continue
                 indicator.setdefault("target_history", []).append({"fiscal_year": year, "value": target, "revision": revision})
+                self.at(history_path(project["name"], indicator["name"], year, revision), row, "改定（旧目標値）")
                 continue
             if where in cells:
                 self.errors.add(row.sheet, row.cell("年度"), f"fiscal year {year} of this indicator appears twice",

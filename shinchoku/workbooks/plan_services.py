@@ -119,10 +119,21 @@ def _municipality(read: PlanWorkbookInput, name: str, expected: Municipality | N
             raise _error(read, "municipality", f"the workbook is of '{name}', not of {expected.name}",
                          f"このブックは「{name}」の計画シートです（{expected.name}のものではありません）。")
         return expected, False
+    code = read.content.code
     with scopes_disabled():
-        found = Municipality.objects.filter(name=name).first()
-    if found is not None:
-        return found, False
+        # The code is the one unique key: two cities may share a name (府中市 of 東京都 and 広島県).
+        by_code = Municipality.objects.filter(code=code).first() if code else None
+        by_name = list(Municipality.objects.filter(name=name)[:2])
+    if by_code is not None:
+        if by_code.name != name:
+            raise _error(read, "municipality.code", f"code {code} is {by_code.name}'s, not '{name}''s",
+                         f"全国地方公共団体コード「{code}」は{by_code.name}のものです（このブックは「{name}」）。")
+        return by_code, False
+    if len(by_name) > 1:
+        raise _error(read, "municipality.code", f"more than one municipality is named '{name}': give its code",
+                     f"「{name}」という自治体が複数あります。全国地方公共団体コードを入力してください。")
+    if by_name:
+        return by_name[0], False
     if by is not None:
         raise _error(read, "municipality", f"no municipality '{name}': only the system (the command line without --as) "
                      "creates one", f"自治体「{name}」は登録されていません。")

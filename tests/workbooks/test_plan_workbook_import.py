@@ -386,3 +386,21 @@ def test_it_reads_a_value_excel_converted_to_a_number_as_the_stored_one(exported
     workbook.save(out)
     assert [(c.before, c.after) for c in plan_workbook_import(content=out.getvalue(), by=None, dry_run=True).changes] == [
         ("4.0", "4.5")]
+
+
+def test_it_refuses_an_old_target_that_no_later_revision_replaced(exported: bytes, kashiwazaki: Municipality) -> None:
+    """An old target (改定（旧目標値）) set by 2023-12, the newest revision covering 2024: it is the current one."""
+    workbook = load_workbook(BytesIO(exported))
+    values = workbook["目標値・実績"]
+    first = [c.value for c in values[2]]
+    values.append([None, first[1], first[2], 2024, "10", None, "2023-12"])
+    values.append([None, first[1], first[2], 2022, "10", None, "策定時"])  # nothing revised 2022: current too
+    out = BytesIO()
+    workbook.save(out)
+    with pytest.raises(WorkbookInvalid) as caught:
+        plan_workbook_import(content=out.getvalue(), by=None)
+    last = values.max_row
+    assert caught.value.errors[0][1] == (
+        f"シート「目標値・実績」セル G{last}：2022年度の旧目標値（策定時）より後に、その年度を改定した改定がありません。"
+        "いまの目標値として「目標値」の列に入力してください。")
+    assert caught.value.errors[1][1].startswith(f"シート「目標値・実績」セル G{last - 1}：2024年度の旧目標値（2023-12）")
