@@ -21,6 +21,7 @@ from django.db import transaction
 from django_scopes import scope, scopes_disabled
 
 from shinchoku import wareki
+from shinchoku.cycle.audit_actions import RECORD_LABELS
 from shinchoku.cycle.errors import CycleError
 from shinchoku.cycle.services._audit import audit_record
 from shinchoku.cycle.services.evaluate import evaluate_reports
@@ -411,6 +412,14 @@ def _load(
                 raise WorkbookInvalid([(f"sheet '達成率の基準': {getattr(exc, 'english', '') or message}",
                                         f"シート「達成率の基準」：{message}")]) from exc
     result.created, result.updated = loaded.created, loaded.updated
+    if not changes and (loaded.created or loaded.updated):
+        # What no cell shows (the order of rows: pillars, policies, projects, tags) still changed: said as one
+        # line, so the preview never offers to import "nothing".
+        counts = {**loaded.created, **loaded.updated}
+        result.changes.append(PlanChange(
+            "（全体）", "", "並び順など", 0, "",
+            "、".join(f"{RECORD_LABELS.get(kind, kind)} {n}件" for kind, n in sorted(counts.items())),
+        ))
     if result.changed:
         _reevaluate(plan, municipality.pk)
         audit_record(

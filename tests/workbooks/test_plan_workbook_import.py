@@ -404,3 +404,17 @@ def test_it_refuses_an_old_target_that_no_later_revision_replaced(exported: byte
         f"シート「目標値・実績」セル G{last}：2022年度の旧目標値（策定時）より後に、その年度を改定した改定がありません。"
         "いまの目標値として「目標値」の列に入力してください。")
     assert caught.value.errors[1][1].startswith(f"シート「目標値・実績」セル G{last - 1}：2024年度の旧目標値（2023-12）")
+
+
+def test_it_says_a_change_of_order_that_no_cell_shows(exported: bytes, kashiwazaki: Municipality) -> None:
+    workbook = load_workbook(BytesIO(exported))
+    projects = workbook["個別事業計画"]
+    first, second = ([c.value for c in projects[r]] for r in (2, 3))
+    for column, (a, b) in enumerate(zip(first, second, strict=True), start=1):
+        projects.cell(2, column, b)
+        projects.cell(3, column, a)
+    out = BytesIO()
+    workbook.save(out)
+    result = plan_workbook_import(content=out.getvalue(), by=None, dry_run=True)
+    assert [(c.sheet, c.label) for c in result.changes] == [("（全体）", "並び順など")]
+    assert "個別事業計画 2件" in result.changes[0].after

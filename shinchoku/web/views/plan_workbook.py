@@ -81,6 +81,6 @@ def plan_workbook_upload(request: HttpRequest, municipality_id: int) -> HttpResp
         messages.success(request, f"計画シートを取り込みました（{len(result.changes)}項目）。")
         return redirect("web:municipality", municipality.pk)
     return _render(
-        request, municipality, changes=result.changes[:PREVIEW_ROWS], change_count=len(result.changes),
+        request, municipality, preview=True, changes=result.changes[:PREVIEW_ROWS], change_count=len(result.changes),
         kept=result.kept, file_name=file_name, content=base64.b64encode(content).decode("ascii"), plan=result.plan,
     )
