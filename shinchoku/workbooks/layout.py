@@ -66,10 +66,15 @@ def shown(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
     return cell  # type: ignore[no-any-return]
 
 
+TEXT_FORMAT = "@"
+
+
 def field(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
-    """An input cell: unlocked, marked by its fill."""
+    """An input cell: unlocked, marked by its fill, and formatted as text, so that what a person types stays
+    what they typed: in a General cell Excel makes "35.5%" the number 0.355 and "2024-03" a date, and the
+    import would read 0.355%; as text, it reads "35.5%" through the same parser as a form."""
     cell = shown(sheet, row, column, value)
-    cell.fill, cell.protection = INPUT_FILL, UNLOCKED
+    cell.fill, cell.protection, cell.number_format = INPUT_FILL, UNLOCKED, TEXT_FORMAT
     return cell
 
 

@@ -48,3 +48,14 @@ def test_it_gives_a_wrapped_text_the_rows_it_needs() -> None:
     assert sheet.row_dimensions[2].height is None
     assert sheet.row_dimensions[3].height == 2 * layout.LINE_HEIGHT
     assert sheet.page_setup.fitToWidth == 1
+
+
+def test_it_formats_input_cells_as_text_so_excel_keeps_what_is_typed() -> None:
+    """In a General cell Excel would store a typed "35.5%" as 0.355 (read back as 0.355%)."""
+    from openpyxl import Workbook
+
+    from shinchoku.workbooks import layout
+
+    sheet = Workbook().active
+    assert layout.field(sheet, 1, 1, "").number_format == "@"
+    assert layout.shown(sheet, 2, 1, "").number_format == "General"
