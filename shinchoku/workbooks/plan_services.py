@@ -352,11 +352,12 @@ def _check_period(read: PlanWorkbookInput, plan: Plan, document: Document) -> No
     """The loader only widens a plan's period (its reporting years, targets and schedules stay inside it):
     a shorter one is refused here rather than previewed and never applied."""
     period = document["plan"]
-    for where, shorter, stored, english, japanese in (
-        ("plan.start_fiscal_year", period["start_fiscal_year"] > plan.start_fiscal_year, plan.start_fiscal_year,
+    for field_name, shorter, stored, english, japanese in (
+        ("start_fiscal_year", period["start_fiscal_year"] > plan.start_fiscal_year, plan.start_fiscal_year,
          "start", "開始"),
-        ("plan.end_fiscal_year", period["end_fiscal_year"] < plan.end_fiscal_year, plan.end_fiscal_year, "end", "終了"),
+        ("end_fiscal_year", period["end_fiscal_year"] < plan.end_fiscal_year, plan.end_fiscal_year, "end", "終了"),
     ):
+        where = f"plan.{field_name}"  # a JSON path of the document (not an audit code)
         if shorter:
             raise _error(read, where, f"the plan's period cannot be shortened here (its {english} is {stored})",
                          f"計画期間はこのブックでは短くできません（{japanese}年度は{wareki.format_fiscal_year(stored)}です）。")
